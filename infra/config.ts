@@ -1,0 +1,256 @@
+// The one place the Pulumi program reads stack config. Every key is validated here, and a wrong value
+// stops `pulumi preview`/`up` with a message that names the key and what it accepts.
+import * as pulumi from '@pulumi/pulumi';
+
+export const PROJECT = 'edgecart';
+
+export type Role = 'global' | 'primary' | 'secondary';
+export type NatMode = 'perAz' | 'single';
+
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid stack config ${PROJECT}:${key}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Settings every stack has. */
+interface CommonConfig {
+  project: string;
+  stack: string;
+  role: Role;
+  /** The shop's domain, e.g. shop.example.com; the API origin is origin.<domain>. */
+  domain: string;
+  /** Where CloudWatch alarms are sent (an SNS e-mail subscription); none when empty. */
+  alertEmail?: string;
+  /** Tags put on every resource through the providers' defaultTags. */
+  tags: Record<string, string>;
+}
+
+export interface GlobalConfig extends CommonConfig {
+  role: 'global';
+  /** Every region that runs a regional stack: ECR and the database secret are replicated to each. */
+  regions: string[];
+  /** The region whose stack has role primary (Aurora writer, source of asset replication). */
+  primaryRegion: string;
+  /** Use an existing Route 53 hosted zone instead of creating one. */
+  hostedZoneId?: string;
+  /** WAF rate-based rule: requests per IP per 5 minutes before blocking. */
+  wafRateLimit: number;
+  /** CloudFront price class (PriceClass_All reaches India and the UK edges best). */
+  priceClass: 'PriceClass_All' | 'PriceClass_200' | 'PriceClass_100';
+  /** Aurora PostgreSQL engine version of the global cluster (16 or later). */
+  dbEngineVersion: string;
+  /** Days CloudTrail logs are kept. */
+  trailRetentionDays: number;
+}
+
+export interface RegionalConfig extends CommonConfig {
+  role: 'primary' | 'secondary';
+  /** The AWS region of this stack (aws:region). */
+  region: string;
+  /** Fully qualified name of the global stack, e.g. acme/edgecart/global. */
+  globalStack: string;
+  vpcCidr: string;
+  availabilityZones: number;
+  natGateways: NatMode;
+  /** Interface endpoints for ECR, SSM, Logs and Secrets Manager (keeps that traffic off the NAT). */
+  interfaceEndpoints: boolean;
+  instanceType: string;
+  minSize: number;
+  desiredCapacity: number;
+  maxSize: number;
+  /** Target average CPU of the Auto Scaling Group, percent. */
+  cpuTarget: number;
+  /** Target ALB requests per instance (per minute) for the second tracking policy. */
+  requestsPerTarget: number;
+  appPort: number;
+  redisNodeType: string;
+  /** Read replicas per Redis shard (≥ 1, each in another AZ). */
+  redisReplicas: number;
+  dbInstanceClass: string;
+  /** Aurora reader instances in this region (the primary also has a writer). */
+  dbReaders: number;
+  backupRetentionDays: number;
+  logRetentionDays: number;
+  cacheTtlSeconds: number;
+  /** Requests per IP per minute at the service (0 turns it off). */
+  rateLimitMax: number;
+  /** Protect stateful resources and turn on deletion protection (false only for throwaway stacks). */
+  protectData: boolean;
+}
+
+export type StackConfig = GlobalConfig | RegionalConfig;
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CIDR16 = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
+
+/** Reads config through a pulumi.Config-like getter so tests can feed plain objects. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+class Reader {
+  constructor(private readonly src: ConfigSource) {}
+
+  string(key: string, fallback?: string): string {
+    const v = this.src.get(key);
+    if (v === undefined || v === '') {
+      if (fallback !== undefined) return fallback;
+      throw new ConfigError(key, 'is required but not set');
+    }
+    return v;
+  }
+
+  optional(key: string): string | undefined {
+    const v = this.src.get(key);
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback?: T): T {
+    const v = this.string(key, fallback);
+    if (!(allowed as readonly string[]).includes(v)) {
+      throw new ConfigError(key, `got "${v}", allowed values are ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    }
+    return v as T;
+  }
+
+  int(key: string, fallback: number, min: number, max: number): number {
+    const raw = this.src.get(key);
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(key, `got "${raw}", expected an integer from ${min} to ${max}`);
+    }
+    return n;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const raw = this.src.get(key);
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw new ConfigError(key, `got "${raw}", allowed values are true, false`);
+  }
+
+  matching(key: string, re: RegExp, what: string, fallback?: string): string {
+    const v = this.string(key, fallback);
+    if (!re.test(v)) throw new ConfigError(key, `got "${v}", expected ${what}`);
+    return v;
+  }
+
+  /** A YAML list in the stack file arrives as a JSON string through pulumi.Config.get. */
+  stringList(key: string): string[] {
+    const raw = this.string(key);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(key, `got "${raw}", expected a list such as [ap-south-1, eu-west-2]`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === 'string')) {
+      throw new ConfigError(key, 'expected a non-empty list of strings');
+    }
+    return parsed as string[];
+  }
+
+  tags(key: string): Record<string, string> {
+    const raw = this.optional(key);
+    if (!raw) return {};
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string')) {
+        return parsed as Record<string, string>;
+      }
+    } catch {
+      /* reported below */
+    }
+    throw new ConfigError(key, 'expected a map of string tags');
+  }
+}
+
+/**
+ * Builds the validated config of one stack. `config` reads `edgecart:*` keys and `aws` reads `aws:*` keys.
+ */
+export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: string): StackConfig {
+  const r = new Reader(config);
+  const role = r.oneOf<Role>('role', ['global', 'primary', 'secondary']);
+  const common = {
+    project: PROJECT,
+    stack,
+    domain: r.matching('domain', DOMAIN, 'a lower-case DNS name such as shop.example.com'),
+    alertEmail: r.optional('alertEmail'),
+    tags: { Project: PROJECT, Stack: stack, ManagedBy: 'pulumi', ...r.tags('tags') },
+  };
+  if (common.alertEmail !== undefined && !EMAIL.test(common.alertEmail)) {
+    throw new ConfigError('alertEmail', `got "${common.alertEmail}", expected an e-mail address`);
+  }
+
+  if (role === 'global') {
+    const regions = r.stringList('regions');
+    for (const reg of regions) {
+      if (!REGION.test(reg)) throw new ConfigError('regions', `"${reg}" is not an AWS region name such as ap-south-1`);
+    }
+    if (new Set(regions).size !== regions.length) throw new ConfigError('regions', 'lists a region twice');
+    const primaryRegion = r.string('primaryRegion', regions[0]);
+    if (!regions.includes(primaryRegion)) {
+      throw new ConfigError('primaryRegion', `got "${primaryRegion}", allowed values are the listed regions: ${regions.join(', ')}`);
+    }
+    const dbEngineVersion = r.matching('dbEngineVersion', /^(1[6-9]|[2-9]\d)\.\d+$/, 'an aurora-postgresql version 16 or later, such as 16.6', '16.6');
+    return {
+      ...common,
+      role,
+      regions,
+      primaryRegion,
+      hostedZoneId: r.optional('hostedZoneId'),
+      wafRateLimit: r.int('wafRateLimit', 2000, 100, 2_000_000_000),
+      priceClass: r.oneOf('priceClass', ['PriceClass_All', 'PriceClass_200', 'PriceClass_100'], 'PriceClass_All'),
+      dbEngineVersion,
+      trailRetentionDays: r.int('trailRetentionDays', 365, 1, 3653),
+    };
+  }
+
+  const region = new Reader(aws).matching('region', REGION, 'an AWS region name such as ap-south-1 (aws:region)');
+  const vpcCidr = r.matching('vpcCidr', CIDR16, 'an IPv4 /16 such as 10.20.0.0/16', '10.20.0.0/16');
+  const octets = CIDR16.exec(vpcCidr)!.slice(1, 3).map(Number);
+  if (octets.some((o) => o > 255)) throw new ConfigError('vpcCidr', `got "${vpcCidr}", octets must be at most 255`);
+  const minSize = r.int('minSize', 2, 1, 100);
+  const maxSize = r.int('maxSize', 10, 1, 500);
+  const desiredCapacity = r.int('desiredCapacity', minSize, 1, 500);
+  if (minSize > maxSize) throw new ConfigError('minSize', `is ${minSize}, above maxSize ${maxSize}`);
+  if (desiredCapacity < minSize || desiredCapacity > maxSize) {
+    throw new ConfigError('desiredCapacity', `is ${desiredCapacity}, expected from minSize ${minSize} to maxSize ${maxSize}`);
+  }
+  return {
+    ...common,
+    role,
+    region,
+    globalStack: r.matching('globalStack', /^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'a fully qualified stack name such as acme/edgecart/global'),
+    vpcCidr,
+    availabilityZones: r.int('availabilityZones', 3, 2, 6),
+    natGateways: r.oneOf<NatMode>('natGateways', ['perAz', 'single'], 'perAz'),
+    interfaceEndpoints: r.bool('interfaceEndpoints', true),
+    instanceType: r.matching('instanceType', /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as t3.small', 't3.small'),
+    minSize,
+    desiredCapacity,
+    maxSize,
+    cpuTarget: r.int('cpuTarget', 50, 10, 90),
+    requestsPerTarget: r.int('requestsPerTarget', 1000, 10, 1_000_000),
+    appPort: r.int('appPort', 3000, 1024, 65535),
+    redisNodeType: r.matching('redisNodeType', /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.t4g.small', 'cache.t4g.small'),
+    redisReplicas: r.int('redisReplicas', 1, 1, 5),
+    dbInstanceClass: r.matching('dbInstanceClass', /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an Aurora instance class such as db.r6g.large', 'db.r6g.large'),
+    dbReaders: r.int('dbReaders', 1, role === 'secondary' ? 1 : 0, 15),
+    backupRetentionDays: r.int('backupRetentionDays', 7, 7, 35),
+    logRetentionDays: r.int('logRetentionDays', 30, 1, 3653),
+    cacheTtlSeconds: r.int('cacheTtlSeconds', 60, 1, 86_400),
+    rateLimitMax: r.int('rateLimitMax', 600, 0, 1_000_000),
+    protectData: r.bool('protectData', true),
+  };
+}
+
+/** The config of the stack being deployed. */
+export function stackConfig(): StackConfig {
+  return loadConfig(new pulumi.Config(PROJECT), new pulumi.Config('aws'), pulumi.getStack());
+}

@@ -1,0 +1,114 @@
+// Shared Pulumi mocks for the infra tests: records every resource and invoke, answers the invokes the
+// program is known to make, and throws on any other so a new data source cannot slip in untested.
+import * as pulumi from '@pulumi/pulumi';
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  provider?: string;
+}
+
+export interface RecordedInvoke {
+  token: string;
+  inputs: Record<string, any>;
+  provider?: string;
+}
+
+export interface MockRun {
+  resources: RecordedResource[];
+  invokes: RecordedInvoke[];
+  /** Resources of one type token, e.g. 'aws:ec2/securityGroup:SecurityGroup'. */
+  ofType(type: string): RecordedResource[];
+  /** The one resource with this type and logical name (throws when missing). */
+  byName(type: string, name: string): RecordedResource;
+}
+
+export const ACCOUNT_ID = '123456789012';
+
+/** Region a mocked call or resource runs in, from its provider reference when it has one. */
+export function regionOf(provider: string | undefined, fallback: string): string {
+  const m = provider ? /::([a-z]{2}-[a-z]+-\d)[^:]*::/.exec(provider) : null;
+  return m?.[1] ?? fallback;
+}
+
+type InvokeHandler = (args: pulumi.runtime.MockCallArgs, region: string) => Record<string, any>;
+type ResourceHandler = (args: pulumi.runtime.MockResourceArgs, region: string) => Record<string, any>;
+
+/** Answers of the invokes the program makes. Add an entry when the program calls a new data source. */
+export const invokeHandlers: Record<string, InvokeHandler> = {
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    accountId: ACCOUNT_ID,
+    arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`,
+    userId: 'AIDAEXAMPLE',
+    id: ACCOUNT_ID,
+  }),
+  'aws:index/getRegion:getRegion': (_a, region) => ({ name: region, region, id: region }),
+  'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
+  'aws:index/getAvailabilityZones:getAvailabilityZones': (_a, region) => ({
+    names: ['a', 'b', 'c'].map((s) => `${region}${s}`),
+    zoneIds: ['1', '2', '3'].map((s) => `${region}-az${s}`),
+    id: region,
+  }),
+  'aws:iam/getPolicyDocument:getPolicyDocument': (args) => ({ json: JSON.stringify(args.inputs), id: 'policy' }),
+};
+
+/** Extra outputs of resources whose real values the program reads (ARNs, endpoints, awsx outputs). */
+export const resourceHandlers: Record<string, ResourceHandler> = {};
+
+export interface MockOptions {
+  /** Region of the default provider (aws:region of the stack). */
+  region: string;
+  /** Outputs of stacks read through pulumi.StackReference, by fully qualified stack name. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+/** Installs the mocks and returns the live record of what the program does. */
+export function installMocks(options: MockOptions): MockRun {
+  const resources: RecordedResource[] = [];
+  const invokes: RecordedInvoke[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const region = regionOf(args.provider, options.region);
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        if (args.type === 'pulumi:pulumi:StackReference') {
+          const outputs = options.stackOutputs?.[args.inputs.name];
+          if (!outputs) throw new Error(`No mocked outputs for stack reference ${args.inputs.name}`);
+          return { id: args.inputs.name, state: { ...args.inputs, outputs, secretOutputNames: [] } };
+        }
+        const extra = resourceHandlers[args.type]?.(args, region) ?? {};
+        const id = `${args.name}-id`;
+        return {
+          id,
+          state: {
+            ...args.inputs,
+            arn: `arn:aws:mock:${region}:${ACCOUNT_ID}:${args.type.split(':').pop()?.toLowerCase()}/${args.name}`,
+            id,
+            ...extra,
+          },
+        };
+      },
+      call(args) {
+        const region = regionOf(args.provider, options.region);
+        invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider });
+        const handler = invokeHandlers[args.token];
+        if (!handler) throw new Error(`Unmocked invoke ${args.token} (${JSON.stringify(args.inputs)})`);
+        return handler(args, region);
+      },
+    },
+    'edgecart',
+    'test',
+    false,
+  );
+  return {
+    resources,
+    invokes,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    byName(type, name) {
+      const found = resources.find((r) => r.type === type && r.name === name);
+      if (!found) throw new Error(`No ${type} named ${name}; have ${resources.filter((r) => r.type === type).map((r) => r.name).join(', ')}`);
+      return found;
+    },
+  };
+}
