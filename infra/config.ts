@@ -29,6 +29,8 @@ interface CommonConfig {
 
 export interface GlobalConfig extends CommonConfig {
   role: 'global';
+  /** Home region of the global stack (aws:region): the ECR source registry and the database secret live here. */
+  region: string;
   /** Every region that runs a regional stack: ECR and the database secret are replicated to each. */
   regions: string[];
   /** The region whose stack has role primary (Aurora writer, source of asset replication). */
@@ -43,6 +45,8 @@ export interface GlobalConfig extends CommonConfig {
   dbEngineVersion: string;
   /** Days CloudTrail logs are kept. */
   trailRetentionDays: number;
+  /** Protect the zone, repository, global cluster and buckets (false only for throwaway stacks). */
+  protectData: boolean;
 }
 
 export interface RegionalConfig extends CommonConfig {
@@ -201,6 +205,7 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     return {
       ...common,
       role,
+      region: new Reader(aws).matching('region', REGION, 'an AWS region name such as ap-south-1 (aws:region)'),
       regions,
       primaryRegion,
       hostedZoneId: r.optional('hostedZoneId'),
@@ -208,6 +213,7 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
       priceClass: r.oneOf('priceClass', ['PriceClass_All', 'PriceClass_200', 'PriceClass_100'], 'PriceClass_All'),
       dbEngineVersion,
       trailRetentionDays: r.int('trailRetentionDays', 365, 1, 3653),
+      protectData: r.bool('protectData', true),
     };
   }
 
