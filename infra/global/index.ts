@@ -1,6 +1,103 @@
-// The global stack. Built out by issue #4.
+// The global stack: everything shared by all regions (see ARCHITECTURE.md, "Global stack owns"). It never
+// reads a regional stack; the regional stacks read its outputs (../contract.ts) through a StackReference.
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
 import type { GlobalConfig } from '../config.js';
+import { assetsBucketName, type GlobalOutputs } from '../contract.js';
+import { Audit } from './audit.js';
+import { Database, DB_NAME, DB_USERNAME } from './database.js';
+import { Dns } from './dns.js';
+import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
+import { ServiceImage } from './image.js';
+import { Registry } from './registry.js';
 
-export async function deployGlobal(_config: GlobalConfig): Promise<Record<string, unknown>> {
-  throw new Error('The global stack is not built yet');
+/** The stack's outputs: exactly the contract's names, each with the contract's type. */
+export type GlobalStackOutputs = { [K in keyof GlobalOutputs]: pulumi.Input<GlobalOutputs[K]> };
+
+/** CloudFront only takes certificates and web ACLs from us-east-1. */
+export const EDGE_REGION = 'us-east-1';
+
+/** The regions whose asset buckets back `/assets/*`: the primary, then the first other region as failover. */
+export function assetRegions(config: GlobalConfig): string[] {
+  const failover = config.regions.find((r) => r !== config.primaryRegion);
+  return failover ? [config.primaryRegion, failover] : [config.primaryRegion];
+}
+
+export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOutputs> {
+  const namespace = `${config.project}-${config.stack}`;
+  const protect = config.protectData;
+  const defaultTags = { tags: config.tags };
+  // Explicit providers (named after their region) for everything: nothing depends on ambient settings.
+  const provider = new aws.Provider(config.region, { region: config.region, defaultTags });
+  const edgeProvider = new aws.Provider(`${EDGE_REGION}-edge`, { region: EDGE_REGION, defaultTags });
+  const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
+
+  const dns = new Dns('dns', { domain: config.domain, hostedZoneId: config.hostedZoneId, provider, protect });
+
+  const edge = new Edge('edge', {
+    namePrefix: namespace,
+    domain: config.domain,
+    zoneId: dns.zoneId,
+    assetOrigins: assetRegions(config).map((region) => ({
+      region,
+      bucketName: accountId.apply((id) => assetsBucketName(id, region)),
+    })),
+    wafRateLimit: config.wafRateLimit,
+    priceClass: config.priceClass,
+    edgeProvider,
+    provider,
+  });
+
+  const registry = new Registry('registry', {
+    namespace,
+    homeRegion: config.region,
+    regions: config.regions,
+    accountId,
+    provider,
+    protect,
+  });
+
+  const image = new ServiceImage('service-image', {
+    repositoryUrl: registry.repositoryUrl,
+    provider,
+    dependsOn: registry.ready,
+  });
+
+  const database = new Database('database', {
+    namespace,
+    engineVersion: config.dbEngineVersion,
+    primaryRegion: config.primaryRegion,
+    homeRegion: config.region,
+    regions: config.regions,
+    provider,
+    protect,
+  });
+
+  new Audit('audit', {
+    namespace,
+    accountId,
+    homeRegion: config.region,
+    retentionDays: config.trailRetentionDays,
+    provider,
+    protect,
+  });
+
+  return {
+    zoneId: dns.zoneId,
+    domain: config.domain,
+    repositoryName: registry.repositoryName,
+    imageDigest: image.digest,
+    globalClusterId: database.globalClusterId,
+    dbEngineVersion: database.engineVersion,
+    dbName: DB_NAME,
+    dbUsername: DB_USERNAME,
+    dbSecretName: database.secretName,
+    originVerifyHeaderName: ORIGIN_VERIFY_HEADER_NAME,
+    originVerifyHeaderValue: edge.originVerifyHeaderValue,
+    distributionArn: edge.distributionArn,
+    distributionDomainName: edge.distributionDomainName,
+    assetsBaseUrl: `https://${config.domain}/assets`,
+    regions: config.regions,
+    primaryRegion: config.primaryRegion,
+  };
 }
