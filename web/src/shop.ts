@@ -1,0 +1,111 @@
+// Shopper state shared by every page: who is signed in, the cart, and the products it refers to.
+// The session cookie is the source of truth; this only mirrors what the service last said.
+import { createContext } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, api } from './api.js';
+import type { Cart, Product, User } from './types.js';
+
+const productCache = new Map<string, Product>();
+
+export function rememberProducts(products: Product[]): void {
+  for (const p of products) productCache.set(p.id, p);
+}
+
+export function cachedProduct(id: string): Product | undefined {
+  return productCache.get(id);
+}
+
+export async function loadProduct(id: string, fresh = false): Promise<Product> {
+  const known = productCache.get(id);
+  if (known && !fresh) return known;
+  const product = await api.product(id);
+  productCache.set(id, product);
+  return product;
+}
+
+export interface Shop {
+  /** undefined while the first /api/auth/me is in flight. */
+  user: User | null | undefined;
+  cart: Cart | null;
+  cartCount: number;
+  setQuantity(productId: string, quantity: number): Promise<void>;
+  remove(productId: string): Promise<void>;
+  refreshCart(): Promise<void>;
+  signIn(mode: 'login' | 'register', email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+  /** Forget the user after the service answered 401 (e.g. the session expired). */
+  signedOut(): void;
+  /** Read out by screen readers (polite live region). */
+  announce(message: string): void;
+  announcement: string;
+}
+
+export const ShopContext = createContext<Shop | null>(null);
+
+export function useShop(): Shop {
+  const shop = useContext(ShopContext);
+  if (!shop) throw new Error('useShop outside ShopContext');
+  return shop;
+}
+
+export function useShopState(): Shop {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [cart, setCart] = useState<Cart | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+
+  const refreshCart = useCallback(async () => setCart(await api.cart()), []);
+
+  useEffect(() => {
+    api.me().then(setUser, (err: unknown) => {
+      setUser(null);
+      if (!(err instanceof ApiError && err.status === 401)) console.warn(err);
+    });
+    refreshCart().catch((err: unknown) => console.warn(err));
+  }, [refreshCart]);
+
+  const announce = useCallback((message: string) => {
+    // Clearing first makes a repeated message ("Cart updated") be read again.
+    setAnnouncement('');
+    setTimeout(() => setAnnouncement(message), 50);
+  }, []);
+
+  return useMemo<Shop>(
+    () => ({
+      user,
+      cart,
+      cartCount: cart?.items.reduce((n, line) => n + line.quantity, 0) ?? 0,
+      refreshCart,
+      async setQuantity(productId, quantity) {
+        setCart(await api.setCartItem(productId, quantity));
+      },
+      async remove(productId) {
+        setCart(await api.removeCartItem(productId));
+      },
+      async signIn(mode, email, password) {
+        const signedIn = mode === 'login' ? await api.login(email, password) : await api.register(email, password);
+        setUser(signedIn);
+        // The service keeps the anonymous cart across sign-in; show what it kept.
+        await refreshCart();
+      },
+      async signOut() {
+        await api.logout();
+        setUser(null);
+        await refreshCart();
+      },
+      signedOut: () => setUser(null),
+      announce,
+      announcement,
+    }),
+    [user, cart, refreshCart, announce, announcement],
+  );
+}
+
+/** A v4 UUID for Idempotency-Key; crypto.randomUUID needs a secure context, getRandomValues does not. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
