@@ -1,0 +1,91 @@
+// Starts a server as a child process (the service, or the hello-world ceiling) on a free 127.0.0.1 port, waits
+// until it answers, and reads its memory from /proc (Linux): VmRSS now, VmHWM = peak since start.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Child {
+  name: string;
+  url: string;
+  pid: number;
+  rssBytes(): Promise<number>;
+  peakRssBytes(): Promise<number>;
+  /** Last lines the process wrote, for error messages. */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  if (kb === undefined) throw new Error(`${field} missing for pid ${pid}`);
+  return Number(kb) * 1024;
+}
+
+export interface StartOptions {
+  name: string;
+  /** Script run with `node --import tsx`, exactly as `npm start` runs the service. */
+  script: string;
+  env: Record<string, string>;
+  readyPath?: string;
+  timeoutMs?: number;
+}
+
+export async function startChild(options: StartOptions): Promise<Child> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', options.script], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${tail}`);
+    try {
+      const res = await fetch(url + (options.readyPath ?? '/health'));
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${options.name} did not become ready:\n${tail}`);
+    }
+    await sleep(100);
+  }
+  const pid = proc.pid!;
+  return {
+    name: options.name,
+    url,
+    pid,
+    rssBytes: () => procStatus(pid, 'VmRSS'),
+    peakRssBytes: () => procStatus(pid, 'VmHWM'),
+    output: () => tail,
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

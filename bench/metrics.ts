@@ -1,0 +1,24 @@
+// Reads counters from the service's Prometheus text at /metrics, so the bench can diff them around a phase.
+export type Samples = Map<string, number>;
+
+export async function scrape(baseUrl: string): Promise<Samples> {
+  const res = await fetch(`${baseUrl}/metrics`);
+  if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+  const samples: Samples = new Map();
+  for (const line of (await res.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return samples;
+}
+
+/** Sum of every series of `name` whose labels include all of `labels`. */
+export function total(samples: Samples, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [series, value] of samples) {
+    if (series !== name && !series.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) sum += value;
+  }
+  return sum;
+}

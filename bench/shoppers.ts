@@ -1,0 +1,61 @@
+// Sessions for the bench's load: an anonymous cart session (first PUT creates it) or a registered shopper.
+// Cookies are kept as the `name=value` pairs the service set; nothing else from Set-Cookie matters here.
+
+function cookieHeader(res: Response, previous = ''): string {
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair] as const),
+  );
+  for (const line of res.headers.getSetCookie()) {
+    const pair = line.split(';', 1)[0]!.trim();
+    jar.set(pair.slice(0, pair.indexOf('=')), pair);
+  }
+  return [...jar.values()].join('; ');
+}
+
+async function expectStatus(res: Response, expected: number, what: string): Promise<void> {
+  if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/** A fresh anonymous session holding one cart item; returns its Cookie header. */
+export async function cartSession(baseUrl: string, productId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/cart/items/${productId}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ quantity: 1 }),
+  });
+  await expectStatus(res, 200, 'PUT /api/cart/items/:id');
+  const cookie = cookieHeader(res);
+  if (cookie === '') throw new Error('PUT /api/cart/items/:id set no session cookie');
+  return cookie;
+}
+
+/** Registers (and so logs in) a new shopper; returns its Cookie header. */
+export async function registeredShopper(baseUrl: string, email: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench-password-0123456789' }),
+  });
+  await expectStatus(res, 201, 'POST /api/auth/register');
+  return cookieHeader(res);
+}
+
+/** Walks the catalog's pages once and returns every cursor, so the load can ask for any page. */
+export async function listCursors(baseUrl: string, limit: number): Promise<string[]> {
+  const cursors: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 1000; page++) {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const res = await fetch(`${baseUrl}/api/products?limit=${limit}${query}`);
+    if (!res.ok) throw new Error(`GET /api/products answered ${res.status}`);
+    const body = (await res.json()) as { nextCursor: string | null };
+    if (body.nextCursor === null) break;
+    cursors.push(body.nextCursor);
+    cursor = body.nextCursor;
+  }
+  return cursors;
+}

@@ -1,0 +1,78 @@
+// The stampede: `concurrency` requests for one cold product id, all in flight at once, while every products query
+// is made slow from outside (slow-query.ts). With single-flight the service should send ONE query for the key.
+import { Pool } from 'undici';
+import { scrape, total } from './metrics.js';
+import { withSlowProducts } from './slow-query.js';
+
+export interface StampedeResult {
+  name: string;
+  requests: number;
+  ok: number;
+  errors: number;
+  /** Statements the service counted (edgecart_db_queries_total delta) for the one key. */
+  serviceQueries: number;
+  /** Queries that reached the slow view in PostgreSQL (independent count). */
+  databaseQueries: number;
+  cacheMisses: number;
+  p50Ms: number;
+  p99Ms: number;
+  wallMs: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+export async function stampede(opts: {
+  name: string;
+  baseUrl: string;
+  databaseUrl: string;
+  productId: string;
+  concurrency: number;
+  slowQueryMs: number;
+}): Promise<StampedeResult> {
+  const pool = new Pool(opts.baseUrl, { connections: opts.concurrency, pipelining: 1 });
+  try {
+    // Open every connection first, so the stampede's requests arrive together rather than at connect speed.
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, () =>
+        pool.request({ path: '/health', method: 'GET' }).then((r) => r.body.dump()),
+      ),
+    );
+    const before = await scrape(opts.baseUrl);
+    const started = performance.now();
+    const { result: answers, queries } = await withSlowProducts(opts.databaseUrl, opts.slowQueryMs, () =>
+      Promise.all(
+        Array.from({ length: opts.concurrency }, async () => {
+          const t0 = performance.now();
+          try {
+            const res = await pool.request({ path: `/api/products/${opts.productId}`, method: 'GET' });
+            await res.body.dump();
+            return { status: res.statusCode, ms: performance.now() - t0 };
+          } catch {
+            return { status: 0, ms: performance.now() - t0 };
+          }
+        }),
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const after = await scrape(opts.baseUrl);
+    const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+    const ok = answers.filter((a) => a.status === 200).length;
+    return {
+      name: opts.name,
+      requests: answers.length,
+      ok,
+      errors: answers.length - ok,
+      serviceQueries: total(after, 'edgecart_db_queries_total') - total(before, 'edgecart_db_queries_total'),
+      databaseQueries: queries,
+      cacheMisses:
+        total(after, 'edgecart_cache_requests_total', { result: 'miss' }) -
+        total(before, 'edgecart_cache_requests_total', { result: 'miss' }),
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      wallMs,
+    };
+  } finally {
+    await pool.close();
+  }
+}

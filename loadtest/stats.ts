@@ -1,0 +1,91 @@
+// Per-step latency and outcome counts for one load-test run. Latencies are kept whole (runs are bounded), so
+// percentiles are exact rather than bucketed.
+
+export interface StepSummary {
+  step: string;
+  count: number;
+  errors: number;
+  errorRate: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Responses per status code (0 = network error or timeout). */
+  statuses: Record<string, number>;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil(p * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+class StepStats {
+  readonly latencies: number[] = [];
+  errors = 0;
+  readonly statuses = new Map<number, number>();
+}
+
+export class Stats {
+  readonly #steps = new Map<string, StepStats>();
+  #requests = 0;
+  #errors = 0;
+
+  record(step: string, ms: number, status: number, ok: boolean): void {
+    let s = this.#steps.get(step);
+    if (s === undefined) {
+      s = new StepStats();
+      this.#steps.set(step, s);
+    }
+    s.latencies.push(ms);
+    s.statuses.set(status, (s.statuses.get(status) ?? 0) + 1);
+    this.#requests++;
+    if (!ok) {
+      s.errors++;
+      this.#errors++;
+    }
+  }
+
+  get requests(): number {
+    return this.#requests;
+  }
+
+  get errors(): number {
+    return this.#errors;
+  }
+
+  /** p95 over every request so far (for the progress line). */
+  overallP95(): number {
+    const all = [...this.#steps.values()].flatMap((s) => s.latencies).sort((a, b) => a - b);
+    return percentile(all, 0.95);
+  }
+
+  summarize(): { steps: StepSummary[]; total: StepSummary } {
+    const summarize = (step: string, latencies: number[], errors: number, statuses: Map<number, number>) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return {
+        step,
+        count: sorted.length,
+        errors,
+        errorRate: sorted.length > 0 ? errors / sorted.length : 0,
+        p50Ms: percentile(sorted, 0.5),
+        p95Ms: percentile(sorted, 0.95),
+        p99Ms: percentile(sorted, 0.99),
+        maxMs: sorted.at(-1) ?? 0,
+        statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
+      };
+    };
+    const steps = [...this.#steps].map(([name, s]) => summarize(name, s.latencies, s.errors, s.statuses));
+    const allStatuses = new Map<number, number>();
+    for (const s of this.#steps.values()) {
+      for (const [code, n] of s.statuses) allStatuses.set(code, (allStatuses.get(code) ?? 0) + n);
+    }
+    const total = summarize(
+      'all steps',
+      [...this.#steps.values()].flatMap((s) => s.latencies),
+      this.#errors,
+      allStatuses,
+    );
+    return { steps, total };
+  }
+}
