@@ -1,6 +1,186 @@
-// A regional stack. Built out by issue #3.
-import type { RegionalConfig } from '../config.js';
+// A regional stack: everything one region runs, stamped out from stack config alone. The role decides only
+// what must differ (writer vs. write-forwarding Aurora cluster, who runs migrations, who owns asset replication);
+// every other difference comes from config.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigError, type RegionalConfig } from '../config.js';
+import { originHostname } from '../contract.js';
+import { AppSecrets } from './app-secrets.js';
+import { Assets } from './assets.js';
+import { Cache, REDIS_PORT } from './cache.js';
+import { Compute } from './compute.js';
+import { type RegionContext, regionalName } from './context.js';
+import { DB_PORT, Database } from './database.js';
+import { OriginCertificate, OriginDns } from './dns.js';
+import { Encryption } from './encryption.js';
+import { readGlobalInputs } from './global-inputs.js';
+import { LoadBalancer } from './load-balancer.js';
+import { Monitoring } from './monitoring.js';
+import { Network } from './network.js';
+import { AssetReplication, replicationOwner } from './replication.js';
+import { SecurityGroups } from './security-groups.js';
 
-export async function deployRegion(_config: RegionalConfig): Promise<Record<string, unknown>> {
-  throw new Error('The regional stack is not built yet');
+export async function deployRegion(config: RegionalConfig): Promise<Record<string, unknown>> {
+  const { region } = config;
+  // One explicit provider for the stack's region; every resource below inherits it through its component.
+  const provider = new aws.Provider(region, { region: region as aws.Region, defaultTags: { tags: config.tags } });
+  const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+
+  const global = await readGlobalInputs(config);
+  const { accountId } = await aws.getCallerIdentity({}, { provider });
+  const ctx: RegionContext = { config, region, accountId };
+
+  const zones = await aws.getAvailabilityZones(
+    { state: 'available', filters: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] },
+    { provider },
+  );
+  if (zones.names.length < config.availabilityZones) {
+    throw new ConfigError(
+      'availabilityZones',
+      `is ${config.availabilityZones} but ${region} has only ${zones.names.length} (${zones.names.join(', ')})`,
+    );
+  }
+  const availabilityZoneNames = zones.names.slice(0, config.availabilityZones);
+
+  const encryption = new Encryption(regionalName(ctx, 'encryption'), { ctx }, opts);
+  const network = new Network(regionalName(ctx, 'network'), { ctx, availabilityZoneNames }, opts);
+  const groups = new SecurityGroups(
+    regionalName(ctx, 'security-groups'),
+    { ctx, vpcId: network.vpcId, endpointSecurityGroupId: network.endpointSecurityGroupId },
+    opts,
+  );
+  const secrets = new AppSecrets(regionalName(ctx, 'app-secrets'), { ctx }, opts);
+
+  const cache = new Cache(
+    regionalName(ctx, 'cache'),
+    {
+      ctx,
+      availabilityZoneNames,
+      subnetIds: network.isolatedSubnetIds,
+      securityGroupId: groups.cacheId,
+      kmsKeyArn: encryption.keyArn,
+      authToken: secrets.redisAuthToken,
+    },
+    opts,
+  );
+
+  // The writer cluster is created with the master password kept in the global, replicated secret.
+  const masterPassword =
+    config.role === 'primary'
+      ? pulumi.secret(
+          aws.secretsmanager
+            .getSecretVersionOutput({ secretId: global.dbSecretName }, { provider })
+            .secretString.apply((s) => (JSON.parse(s) as { password: string }).password),
+        )
+      : undefined;
+  const database = new Database(
+    regionalName(ctx, 'database'),
+    {
+      ctx,
+      subnetIds: network.isolatedSubnetIds,
+      securityGroupId: groups.databaseId,
+      kmsKeyArn: encryption.keyArn,
+      globalClusterId: global.globalClusterId,
+      engineVersion: global.dbEngineVersion,
+      dbName: global.dbName,
+      dbUsername: global.dbUsername,
+      masterPassword,
+    },
+    opts,
+  );
+
+  const assets = new Assets(regionalName(ctx, 'assets'), { ctx, distributionArn: global.distributionArn }, opts);
+  const secondaries = global.regions.filter((r) => r !== global.primaryRegion);
+  if (replicationOwner(global.regions, global.primaryRegion) === region) {
+    new AssetReplication(
+      regionalName(ctx, 'asset-replication'),
+      { ctx, primaryRegion: global.primaryRegion, secondaryRegions: secondaries, dependsOn: [assets] },
+      opts,
+    );
+  }
+
+  const certificate = new OriginCertificate(regionalName(ctx, 'origin-certificate'), { ctx, zoneId: global.zoneId }, opts);
+  const loadBalancer = new LoadBalancer(
+    regionalName(ctx, 'load-balancer'),
+    {
+      ctx,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      securityGroupId: groups.albId,
+      certificateArn: certificate.arn,
+      originVerifyHeaderName: global.originVerifyHeaderName,
+      originVerifyHeaderValue: global.originVerifyHeaderValue,
+    },
+    opts,
+  );
+
+  const compute = new Compute(
+    regionalName(ctx, 'compute'),
+    {
+      ctx,
+      privateSubnetIds: network.privateSubnetIds,
+      securityGroupId: groups.instanceId,
+      targetGroupArn: loadBalancer.targetGroupArn,
+      requestCountResourceLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroupArnSuffix}`,
+      repositoryName: global.repositoryName,
+      imageDigest: global.imageDigest,
+      dbSecretName: global.dbSecretName,
+      redisAuthSecretArn: secrets.redisAuthSecretArn,
+      sessionSecretArn: secrets.sessionSecretArn,
+      dbEndpoint: database.endpoint,
+      dbReaderEndpoint: database.readerEndpoint,
+      dbPort: DB_PORT,
+      dbName: global.dbName,
+      redisEndpoint: cache.primaryEndpoint,
+      redisPort: REDIS_PORT,
+      assetsBucketName: assets.bucketName,
+      assetsBucketArn: assets.bucketArn,
+      assetsBaseUrl: global.assetsBaseUrl,
+    },
+    opts,
+  );
+
+  const monitoring = new Monitoring(
+    regionalName(ctx, 'monitoring'),
+    {
+      ctx,
+      kmsKeyArn: encryption.keyArn,
+      albArnSuffix: loadBalancer.arnSuffix,
+      targetGroupArnSuffix: loadBalancer.targetGroupArnSuffix,
+      autoScalingGroupName: compute.autoScalingGroupName,
+      redisMemberIds: cache.memberIds,
+      dbClusterIdentifier: database.clusterIdentifier,
+    },
+    opts,
+  );
+
+  new OriginDns(
+    regionalName(ctx, 'origin-dns'),
+    {
+      ctx,
+      zoneId: global.zoneId,
+      albDnsName: loadBalancer.dnsName,
+      albZoneId: loadBalancer.zoneId,
+      healthAlarmName: monitoring.regionHealthAlarmName,
+    },
+    opts,
+  );
+
+  return {
+    region,
+    role: config.role,
+    originHostname: originHostname(config.domain),
+    albDnsName: loadBalancer.dnsName,
+    vpcId: network.vpcId,
+    assetsBucketName: assets.bucketName,
+    dbClusterEndpoint: database.endpoint,
+    dbReaderEndpoint: database.readerEndpoint,
+    redisPrimaryEndpoint: cache.primaryEndpoint,
+    autoScalingGroupName: compute.autoScalingGroupName,
+    launchTemplateVersion: compute.launchTemplateVersion,
+    serviceImage: compute.image,
+    serviceLogGroup: compute.logGroupName,
+    alarmTopicArn: monitoring.topicArn,
+    dashboardName: monitoring.dashboardName,
+  };
 }

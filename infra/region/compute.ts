@@ -1,0 +1,268 @@
+// The service fleet: launch template (Amazon Linux 2023, IMDSv2 only, encrypted gp3 root, user data that pulls
+// the image by digest and reads secrets at boot), a least-privilege instance profile, and an Auto Scaling Group
+// behind the ALB with CPU and requests-per-target tracking and a rolling, self-rolling-back instance refresh.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { type RegionContext, regionalName } from './context.js';
+import { policyDocument, serviceTrustPolicy } from './iam.js';
+import { renderUserData, type UserDataValues } from './user-data.js';
+
+/** Public SSM parameter with the current Amazon Linux 2023 AMI (x86_64, matching the linux/amd64 image). */
+export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+/** Amazon's RDS CA bundle (all regions), trusted by the service for verify-full TLS to Aurora. */
+export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
+export const ROOT_VOLUME_GIB = 30;
+/** Seconds a new instance needs to boot, pull the image and pass health checks before it counts. */
+export const INSTANCE_WARMUP_SECONDS = 180;
+
+type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+export interface ComputeArgs {
+  ctx: RegionContext;
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupId: pulumi.Input<string>;
+  targetGroupArn: pulumi.Input<string>;
+  /** `<alb arn suffix>/<target group arn suffix>`, the resource label of ALBRequestCountPerTarget. */
+  requestCountResourceLabel: pulumi.Input<string>;
+  repositoryName: pulumi.Input<string>;
+  imageDigest: pulumi.Input<string>;
+  /** Replicated global secret with {"username","password"} (same name in every region). */
+  dbSecretName: pulumi.Input<string>;
+  redisAuthSecretArn: pulumi.Input<string>;
+  sessionSecretArn: pulumi.Input<string>;
+  dbEndpoint: pulumi.Input<string>;
+  dbReaderEndpoint: pulumi.Input<string>;
+  dbPort: number;
+  dbName: pulumi.Input<string>;
+  redisEndpoint: pulumi.Input<string>;
+  redisPort: number;
+  assetsBucketName: pulumi.Input<string>;
+  assetsBucketArn: pulumi.Input<string>;
+  assetsBaseUrl: pulumi.Input<string>;
+}
+
+export class Compute extends pulumi.ComponentResource {
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  readonly launchTemplateId: pulumi.Output<string>;
+  readonly launchTemplateVersion: pulumi.Output<number>;
+  readonly logGroupName: pulumi.Output<string>;
+  readonly instanceRoleArn: pulumi.Output<string>;
+  readonly image: pulumi.Output<string>;
+
+  constructor(name: string, args: ComputeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('edgecart:region:Compute', name, {}, opts);
+    const { ctx } = args;
+    const { config, region, accountId } = ctx;
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      regionalName(ctx, 'service-logs'),
+      { name: `/edgecart/${region}/service`, retentionInDays: config.logRetentionDays },
+      { parent: this },
+    );
+
+    // ECR registry replication puts the image under the same repository name in every region.
+    const image = pulumi.interpolate`${accountId}.dkr.ecr.${region}.amazonaws.com/${args.repositoryName}@${args.imageDigest}`;
+
+    const role = new aws.iam.Role(
+      regionalName(ctx, 'instance-role'),
+      {
+        description: `edgecart service instances in ${region}`,
+        assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
+      },
+      { parent: this },
+    );
+    // Session Manager instead of SSH.
+    new aws.iam.RolePolicyAttachment(
+      regionalName(ctx, 'instance-ssm-core'),
+      { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      regionalName(ctx, 'instance-policy'),
+      {
+        role: role.id,
+        policy: policyDocument([
+          // GetAuthorizationToken has no resource-level permissions; the pull itself is limited to one repository.
+          { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+          {
+            Sid: 'EcrPullServiceImage',
+            Effect: 'Allow',
+            Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+            Resource: pulumi.interpolate`arn:aws:ecr:${region}:${accountId}:repository/${args.repositoryName}`,
+          },
+          {
+            Sid: 'ReadServiceSecrets',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: [
+              // This region's replica of the global database secret (Secrets Manager appends 6 characters).
+              pulumi.interpolate`arn:aws:secretsmanager:${region}:${accountId}:secret:${args.dbSecretName}-??????`,
+              args.redisAuthSecretArn,
+              args.sessionSecretArn,
+            ],
+          },
+          {
+            // Only needed if a secret uses a customer-managed key; usable only through Secrets Manager here.
+            Sid: 'DecryptSecretsViaSecretsManager',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+          },
+          {
+            Sid: 'WriteServiceLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: pulumi.interpolate`${logGroup.arn}:*`,
+          },
+          {
+            // Admin image uploads (presigned POST signed by this role) and reads of this region's assets.
+            Sid: 'RegionalAssets',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Resource: pulumi.interpolate`${args.assetsBucketArn}/*`,
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    const profile = new aws.iam.InstanceProfile(regionalName(ctx, 'instance-profile'), { role: role.name }, { parent: this });
+
+    const values: Inputs<UserDataValues> = {
+      REGION: region,
+      IMAGE: image,
+      APP_PORT: String(config.appPort),
+      LOG_GROUP: logGroup.name,
+      DB_SECRET_ID: args.dbSecretName,
+      REDIS_SECRET_ID: args.redisAuthSecretArn,
+      SESSION_SECRET_ID: args.sessionSecretArn,
+      DB_HOST: args.dbEndpoint,
+      DB_READER_HOST: args.dbReaderEndpoint,
+      DB_PORT: String(args.dbPort),
+      DB_NAME: args.dbName,
+      REDIS_HOST: args.redisEndpoint,
+      REDIS_PORT: String(args.redisPort),
+      ASSETS_BUCKET: args.assetsBucketName,
+      ASSETS_BASE_URL: args.assetsBaseUrl,
+      CACHE_TTL_SECONDS: String(config.cacheTtlSeconds),
+      RATE_LIMIT_MAX: String(config.rateLimitMax),
+      // The image's entrypoint runs `prisma migrate deploy` only when told to: in the writer's region.
+      RUN_MIGRATIONS: config.role === 'primary' ? 'true' : 'false',
+      RDS_CA_URL: RDS_CA_BUNDLE_URL,
+    };
+    const userData = pulumi.output(values).apply((v) => Buffer.from(renderUserData(v)).toString('base64'));
+
+    const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
+    const tags = { Name: regionalName(ctx, 'service'), ...config.tags };
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      regionalName(ctx, 'service-lt'),
+      {
+        description: `edgecart service in ${region}`,
+        imageId: ami.value,
+        instanceType: config.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [args.securityGroupId],
+        userData,
+        metadataOptions: {
+          httpEndpoint: 'enabled',
+          httpTokens: 'required',
+          // 2 hops: the container (bridge network) reaches IMDS for the role's credentials.
+          httpPutResponseHopLimit: 2,
+          instanceMetadataTags: 'disabled',
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: '/dev/xvda',
+            ebs: { volumeType: 'gp3', volumeSize: ROOT_VOLUME_GIB, encrypted: 'true', deleteOnTermination: 'true' },
+          },
+        ],
+        monitoring: { enabled: true },
+        ebsOptimized: 'true',
+        updateDefaultVersion: true,
+        tagSpecifications: [
+          { resourceType: 'instance', tags },
+          { resourceType: 'volume', tags },
+        ],
+      },
+      { parent: this },
+    );
+
+    const group = new aws.autoscaling.Group(
+      regionalName(ctx, 'service-asg'),
+      {
+        vpcZoneIdentifiers: args.privateSubnetIds,
+        minSize: config.minSize,
+        maxSize: config.maxSize,
+        desiredCapacity: config.desiredCapacity,
+        // A pinned version (never $Latest): a new template version is a change Pulumi sees, which starts the
+        // instance refresh below, and auto-rollback has a known version to return to.
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+        targetGroupArns: [args.targetGroupArn],
+        healthCheckType: 'ELB',
+        healthCheckGracePeriod: INSTANCE_WARMUP_SECONDS,
+        defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
+        capacityRebalance: true,
+        waitForCapacityTimeout: '15m',
+        metricsGranularity: '1Minute',
+        enabledMetrics: [
+          'GroupDesiredCapacity',
+          'GroupInServiceInstances',
+          'GroupPendingInstances',
+          'GroupTerminatingInstances',
+          'GroupMinSize',
+          'GroupMaxSize',
+        ],
+        instanceRefresh: {
+          strategy: 'Rolling',
+          preferences: {
+            // Launch before terminate: never below full capacity while the new image rolls out.
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
+            autoRollback: true,
+            skipMatching: false,
+          },
+        },
+        tags: [{ key: 'Name', value: regionalName(ctx, 'service'), propagateAtLaunch: true }],
+      },
+      // The scaling policies own the desired capacity once the group exists.
+      { parent: this, ignoreChanges: ['desiredCapacity'] },
+    );
+
+    new aws.autoscaling.Policy(
+      regionalName(ctx, 'scale-on-cpu'),
+      {
+        autoscalingGroupName: group.name,
+        policyType: 'TargetTrackingScaling',
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+          targetValue: config.cpuTarget,
+        },
+      },
+      { parent: this },
+    );
+    new aws.autoscaling.Policy(
+      regionalName(ctx, 'scale-on-requests'),
+      {
+        autoscalingGroupName: group.name,
+        policyType: 'TargetTrackingScaling',
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: {
+            predefinedMetricType: 'ALBRequestCountPerTarget',
+            resourceLabel: args.requestCountResourceLabel,
+          },
+          targetValue: config.requestsPerTarget,
+        },
+      },
+      { parent: this },
+    );
+
+    this.autoScalingGroupName = group.name;
+    this.launchTemplateId = launchTemplate.id;
+    this.launchTemplateVersion = launchTemplate.latestVersion;
+    this.logGroupName = logGroup.name;
+    this.instanceRoleArn = role.arn;
+    this.image = image;
+    this.registerOutputs({ autoScalingGroupName: this.autoScalingGroupName, image: this.image });
+  }
+}

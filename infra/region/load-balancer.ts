@@ -1,0 +1,124 @@
+// The regional ALB: HTTPS only (CloudFront redirects viewers, so no port 80), a TLS 1.3 policy, invalid header
+// fields dropped, deletion protection. Every request without CloudFront's secret origin header gets 403; only
+// requests carrying it are forwarded to the instances.
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { type RegionContext, regionalName } from './context.js';
+
+export interface LoadBalancerArgs {
+  ctx: RegionContext;
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  securityGroupId: pulumi.Input<string>;
+  /** Validated regional certificate for origin.<domain>. */
+  certificateArn: pulumi.Input<string>;
+  originVerifyHeaderName: pulumi.Input<string>;
+  originVerifyHeaderValue: pulumi.Input<string>;
+}
+
+/**
+ * TLS 1.3 plus TLS 1.2 with forward-secret AEAD ciphers only. CloudFront's origin-side protocol list tops out at
+ * TLSv1.2, so a TLS-1.3-only policy could refuse CloudFront itself.
+ */
+export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
+export const HEALTH_CHECK_PATH = '/health';
+export const DEREGISTRATION_DELAY_SECONDS = 30;
+
+export class LoadBalancer extends pulumi.ComponentResource {
+  readonly arn: pulumi.Output<string>;
+  readonly arnSuffix: pulumi.Output<string>;
+  readonly dnsName: pulumi.Output<string>;
+  readonly zoneId: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+
+  constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('edgecart:region:LoadBalancer', name, {}, opts);
+    const { ctx } = args;
+    const { config } = ctx;
+
+    const alb = new aws.lb.LoadBalancer(
+      regionalName(ctx, 'alb'),
+      {
+        loadBalancerType: 'application',
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.securityGroupId],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: config.protectData,
+        // Below the service's keep-alive timeout, so the ALB never reuses a connection the service has closed.
+        idleTimeout: 60,
+        enableHttp2: true,
+        desyncMitigationMode: 'strictest',
+        xffHeaderProcessingMode: 'append',
+      },
+      { parent: this },
+    );
+
+    const targetGroup = new aws.lb.TargetGroup(
+      regionalName(ctx, 'tg'),
+      {
+        vpcId: args.vpcId,
+        targetType: 'instance',
+        protocol: 'HTTP',
+        port: config.appPort,
+        deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
+        healthCheck: {
+          enabled: true,
+          protocol: 'HTTP',
+          path: HEALTH_CHECK_PATH,
+          port: 'traffic-port',
+          matcher: '200',
+          interval: 10,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 2,
+        },
+      },
+      { parent: this },
+    );
+
+    const listener = new aws.lb.Listener(
+      regionalName(ctx, 'https'),
+      {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: ALB_SSL_POLICY,
+        certificateArn: args.certificateArn,
+        defaultActions: [
+          {
+            type: 'fixed-response',
+            fixedResponse: {
+              statusCode: '403',
+              contentType: 'application/json',
+              messageBody: '{"statusCode":403,"error":"Forbidden","message":"Forbidden"}',
+            },
+          },
+        ],
+      },
+      { parent: this },
+    );
+
+    new aws.lb.ListenerRule(
+      regionalName(ctx, 'from-cloudfront'),
+      {
+        listenerArn: listener.arn,
+        priority: 10,
+        conditions: [
+          { httpHeader: { httpHeaderName: args.originVerifyHeaderName, values: [args.originVerifyHeaderValue] } },
+        ],
+        actions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+      },
+      { parent: this },
+    );
+
+    this.arn = alb.arn;
+    this.arnSuffix = alb.arnSuffix;
+    this.dnsName = alb.dnsName;
+    this.zoneId = alb.zoneId;
+    this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.registerOutputs({ dnsName: this.dnsName });
+  }
+}
