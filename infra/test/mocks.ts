@@ -1,5 +1,6 @@
 // Shared Pulumi mocks for the infra tests: records every resource and invoke, answers the invokes the
 // program is known to make, and throws on any other so a new data source cannot slip in untested.
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 
 export interface RecordedResource {
@@ -51,10 +52,47 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
     id: region,
   }),
   'aws:iam/getPolicyDocument:getPolicyDocument': (args) => ({ json: JSON.stringify(args.inputs), id: 'policy' }),
+  'aws:cloudfront/getCachePolicy:getCachePolicy': (args) => ({
+    id: `cache-${args.inputs.name}`,
+    name: args.inputs.name,
+  }),
+  'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy': (args) => ({
+    id: `origin-request-${args.inputs.name}`,
+    name: args.inputs.name,
+  }),
 };
 
 /** Extra outputs of resources whose real values the program reads (ARNs, endpoints, awsx outputs). */
-export const resourceHandlers: Record<string, ResourceHandler> = {};
+export const resourceHandlers: Record<string, ResourceHandler> = {
+  'aws:acm/certificate:Certificate': ({ inputs }) => ({
+    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+      (domainName: string) => ({
+        domainName,
+        resourceRecordName: `_x1.${domainName}.`,
+        resourceRecordType: 'CNAME',
+        resourceRecordValue: `_x2.${domainName}.acm-validations.aws.`,
+      }),
+    ),
+  }),
+  'aws:route53/record:Record': ({ inputs }) => ({ fqdn: inputs.name }),
+  'aws:route53/zone:Zone': ({ name }) => ({
+    zoneId: `Z${name.toUpperCase().replace(/[^A-Z0-9]/g, '')}`,
+    nameServers: ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk'],
+  }),
+  'aws:ecr/repository:Repository': ({ inputs }, region) => ({
+    registryId: ACCOUNT_ID,
+    repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name}`,
+  }),
+  // awsx.ecr.Image is a remote component: one resource whose output is `<repositoryUrl>@sha256:<digest>`.
+  'awsx:ecr:Image': ({ inputs }) => ({
+    imageUri: `${inputs.repositoryUrl}@sha256:${createHash('sha256').update(String(inputs.imageTag)).digest('hex')}`,
+  }),
+  'aws:cloudfront/distribution:Distribution': ({ name }) => ({
+    domainName: `d${createHash('sha256').update(name).digest('hex').slice(0, 13)}.cloudfront.net`,
+    hostedZoneId: 'Z2FDTNDATAQYW2',
+  }),
+  'random:index/randomPassword:RandomPassword': ({ inputs }) => ({ result: 'p'.repeat(Number(inputs.length ?? 16)) }),
+};
 
 export interface MockOptions {
   /** Region of the default provider (aws:region of the stack). */

@@ -50,11 +50,44 @@ export function stackConfig(stack: string, overrides: FlatConfig = {}): FlatConf
   return { ...config, ...overrides };
 }
 
+/** Resource options the mocks' newResource doesn't see, read from the registration request itself. */
+export interface RecordedOptions {
+  protect: boolean;
+  /** URNs of the resources this one waits for (dependsOn plus those its inputs come from). */
+  dependencies: string[];
+}
+
 export interface ProgramRun extends MockRun {
   /** The stack outputs, fully resolved. */
   outputs: Record<string, unknown>;
   /** Names of the outputs that are Pulumi secrets. */
   secretOutputs: string[];
+  /** protect and dependencies of the resource with this type and logical name (throws when missing). */
+  optionsOf(type: string, name: string): RecordedOptions;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+}
+
+/** Wraps the mock monitor so each registration's protect flag and dependencies are kept. */
+function recordOptions(): Map<string, RecordedOptions> {
+  const recorded = new Map<string, RecordedOptions>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    recorded.set(`${req.getType()}::${req.getName()}`, {
+      protect: req.getProtect() ?? false,
+      dependencies: req.getDependenciesList(),
+    });
+    return register(req, callback);
+  };
+  return recorded;
 }
 
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
@@ -82,6 +115,7 @@ export async function runProgram(
   const region = options.region ?? config['aws:region'];
   if (!region) throw new Error('runProgram needs aws:region in the stack config or options.region');
   const run = installMocks({ ...options, region });
+  const recorded = recordOptions();
   const { default: main } = await import('../index.js');
   const exported = await main();
   const outputs: Record<string, unknown> = {};
@@ -92,5 +126,10 @@ export async function runProgram(
     if (secret) secretOutputs.push(name);
   }
   await settle();
-  return { ...run, outputs, secretOutputs };
+  const optionsOf = (type: string, name: string): RecordedOptions => {
+    const found = recorded.get(`${type}::${name}`);
+    if (!found) throw new Error(`No registration of ${type} named ${name}`);
+    return found;
+  };
+  return { ...run, outputs, secretOutputs, optionsOf };
 }
