@@ -1,0 +1,119 @@
+// The app factory: builds the Fastify service from a validated config and does not listen, so tests use
+// `inject` or listen on port 0. server.ts owns listening and shutdown.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createCache } from './cache.js';
+import type { ServiceConfig } from './config.js';
+import { createDatabase, type Database } from './db.js';
+import { createCatalog } from './domain/catalog.js';
+import { registerErrorHandling } from './errors.js';
+import { createMetrics } from './metrics.js';
+import metricsPlugin from './plugins/metrics.js';
+import securityPlugin from './plugins/security.js';
+import sessionPlugin from './plugins/session.js';
+import swaggerPlugin from './plugins/swagger.js';
+import { createRedis, type Redis } from './redis.js';
+import authRoutes from './routes/auth.js';
+import cartRoutes from './routes/cart.js';
+import healthRoutes from './routes/health.js';
+import orderRoutes from './routes/orders.js';
+import { adminProductRoutes, publicProductRoutes } from './routes/products.js';
+import { ErrorBody } from './routes/schemas.js';
+import uploadRoutes from './routes/uploads.js';
+import './types.js';
+import { registerValidation } from './validation.js';
+
+export interface BuildOptions {
+  /** Pino options, or false for silence (tests). Defaults to JSON logs at config.logLevel. */
+  logger?: FastifyServerOptions['logger'];
+  /** Seconds to wait for Redis at start-up before starting degraded (default 2). */
+  redisConnectWaitMs?: number;
+}
+
+export function loggerOptions(config: ServiceConfig): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    // Never log credentials or session ids.
+    redact: {
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.passwordHash',
+        'body.password',
+      ],
+      censor: '[redacted]',
+    },
+  };
+}
+
+export async function buildApp(config: ServiceConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config),
+    // Trust exactly the configured number of proxy hops (CloudFront + ALB in AWS), no more.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    // Above the ALB's 60 s idle timeout, so the ALB (not us) closes idle keep-alive connections.
+    keepAliveTimeout: 65_000,
+    requestTimeout: 30_000,
+    // In-flight and keep-alive requests that arrive while closing are still served (then the connection is
+    // closed), so a drain loses nothing.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+
+  const metrics = createMetrics(config.region);
+  const redis: Redis = createRedis(config.redisUrl, app.log);
+  const db: Database = createDatabase({
+    writerUrl: config.databaseUrl,
+    readerUrl: config.databaseReadUrl,
+    poolMax: config.databasePoolMax,
+    metrics,
+  });
+  const cache = createCache({
+    redis: redis.client,
+    prefix: config.redisKeyPrefix,
+    ttlSeconds: config.cacheTtlSeconds,
+    singleFlight: config.cacheSingleFlight,
+    metrics,
+  });
+  app.decorate('deps', { config, db, redis, cache, metrics, catalog: createCatalog(db.prisma, cache) });
+  app.decorate('draining', false);
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([db.close(), redis.close()]);
+  });
+
+  const connected = await redis.connect(options.redisConnectWaitMs ?? 2_000);
+  if (!connected) app.log.warn('Starting without Redis; it will be used as soon as it answers');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-region', config.region);
+    reply.header('x-request-id', request.id);
+    // While draining, tell every client to reconnect elsewhere after this response.
+    if (app.draining) reply.header('connection', 'close');
+  });
+  registerValidation(app);
+  registerErrorHandling(app);
+  app.addSchema(ErrorBody);
+
+  await app.register(metricsPlugin);
+  await app.register(swaggerPlugin);
+  await app.register(securityPlugin);
+
+  // Routes that need no session, so they keep answering when Redis is down.
+  await app.register(healthRoutes);
+  await app.register(publicProductRoutes);
+
+  // Routes that need a session (and so Redis).
+  await app.register(async (scope) => {
+    await scope.register(sessionPlugin);
+    await scope.register(authRoutes);
+    await scope.register(cartRoutes);
+    await scope.register(orderRoutes);
+    await scope.register(adminProductRoutes);
+    await scope.register(uploadRoutes);
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+// The service's settings, read once from the environment (API.md "Configuration"). A missing or malformed
+// setting stops start-up with one line naming it (see server.ts), never a stack trace.
+
+export interface ServiceConfig {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Regional reader endpoint; reads go there when set. */
+  databaseReadUrl?: string;
+  /** Connections per pool (writer and reader each). */
+  databasePoolMax: number;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  sessionSecret: string;
+  region: string;
+  /** Catalog cache TTL; 0 turns the cache off (every read goes to the database). */
+  cacheTtlSeconds: number;
+  /** Collapse concurrent cache misses on one key into one database query (on unless set to false). */
+  cacheSingleFlight: boolean;
+  assetsBucket?: string;
+  assetsBaseUrl: string;
+  rateLimitMax: number;
+  authRateLimitMax: number;
+  corsOrigins: string[];
+  logLevel: string;
+  /** Largest accepted request body in bytes (larger bodies get 413). */
+  bodyLimit: number;
+  /**
+   * Proxies in front of the service whose X-Forwarded-For entries are trusted: 2 in AWS (CloudFront, then
+   * the ALB), 0 locally. Decides request.ip, which the rate limiter keys on.
+   */
+  trustProxyHops: number;
+  /**
+   * After SIGTERM, keep serving (with /health at 503) this long before closing the listener, so a load
+   * balancer that has not deregistered the instance yet sees it draining first.
+   */
+  drainDelayMs: number;
+  /** How long shutdown waits for in-flight requests before it forces connections closed. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid configuration: ${key} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, key: string, fallback?: string): string {
+  const v = env[key];
+  if (v === undefined || v === '') {
+    if (fallback === undefined) throw new ConfigError(key, 'is required but not set');
+    return fallback;
+  }
+  return v;
+}
+
+function int(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) {
+    throw new ConfigError(key, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(key, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, key: string, protocols: string[], fallback?: string): string {
+  const v = str(env, key, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(key, `must be a URL (${protocols.join(' or ')}), got something that does not parse`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(key, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return v;
+}
+
+const DEV_SESSION_SECRET = 'local-development-session-secret-not-for-production';
+
+export function loadConfig(env: Env = process.env): ServiceConfig {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
+  const sessionSecret = production ? str(env, 'SESSION_SECRET') : str(env, 'SESSION_SECRET', DEV_SESSION_SECRET);
+  if (sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters');
+  const pg = ['postgres:', 'postgresql:'];
+  const logLevel = str(env, 'LOG_LEVEL', 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+  const keyPrefix = str(env, 'REDIS_KEY_PREFIX', 'edgecart:');
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: str(env, 'HOST', '0.0.0.0'),
+    databaseUrl: url(env, 'DATABASE_URL', pg, production ? undefined : 'postgresql://postgres@127.0.0.1:5432/edgecart'),
+    databaseReadUrl: env.DATABASE_READ_URL ? url(env, 'DATABASE_READ_URL', pg) : undefined,
+    databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    redisKeyPrefix: keyPrefix,
+    sessionSecret,
+    region: str(env, 'REGION', 'local'),
+    cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
+    cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),
+    assetsBucket: env.ASSETS_BUCKET || undefined,
+    assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
+    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
+    authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel,
+    bodyLimit: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    drainDelayMs: int(env, 'DRAIN_DELAY_MS', 0, 0, 120_000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+  };
+}

@@ -1,0 +1,50 @@
+// Prometheus metrics owned by the service itself (request metrics come from fastify-metrics in
+// plugins/metrics.ts). One registry per app instance, so tests can run several apps in one process.
+import { Counter, Gauge, Registry } from 'prom-client';
+
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export function createMetrics(region: string) {
+  const registry = new Registry();
+  // Every series carries the region, so one Grafana dashboard compares Mumbai and London.
+  registry.setDefaultLabels({ region });
+  const pools = new Map<string, PoolStats>();
+  return {
+    registry,
+    cacheRequests: new Counter({
+      name: 'edgecart_cache_requests_total',
+      help: 'Catalog cache lookups by result (hit, miss, error = Redis unavailable, served from the database)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    dbQueries: new Counter({
+      name: 'edgecart_db_queries_total',
+      help: 'SQL statements sent to PostgreSQL, by pool',
+      labelNames: ['pool'] as const,
+      registers: [registry],
+    }),
+    dbPool: new Gauge({
+      name: 'edgecart_db_pool_connections',
+      help: 'Connections of each PostgreSQL pool by state (total, idle, waiting = requests queued for one)',
+      labelNames: ['pool', 'state'] as const,
+      registers: [registry],
+      collect() {
+        for (const [pool, stats] of pools) {
+          this.set({ pool, state: 'total' }, stats.totalCount);
+          this.set({ pool, state: 'idle' }, stats.idleCount);
+          this.set({ pool, state: 'waiting' }, stats.waitingCount);
+        }
+      },
+    }),
+    /** Lets the database module report a pool's live counts at scrape time. */
+    watchPool(name: string, pool: PoolStats) {
+      pools.set(name, pool);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

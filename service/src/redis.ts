@@ -1,0 +1,60 @@
+// The node-redis v5 client shared by sessions, the catalog cache and the rate limiter.
+// Failure policy: never queue commands while disconnected (fail fast instead of hanging a request), bound every
+// command with a timeout, and keep reconnecting in the background so the service recovers by itself.
+import type { FastifyBaseLogger } from 'fastify';
+import { createClient } from 'redis';
+
+/** Longest a single Redis command may take before the caller treats Redis as unavailable. */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+export function createRedis(url: string, log: FastifyBaseLogger) {
+  const base = createClient({
+    url,
+    disableOfflineQueue: true,
+    pingInterval: 10_000,
+    socket: {
+      connectTimeout: 2_000,
+      // Exponential back-off capped at 2 s, forever: Redis coming back is picked up without a restart.
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+    },
+  });
+  let down = false;
+  base.on('error', (err: Error) => {
+    // One warning per outage, not one per reconnect attempt or request.
+    if (!down) log.warn({ err: err.message }, 'Redis unavailable; catalog served from the database, sessions answer 503');
+    down = true;
+  });
+  base.on('ready', () => {
+    if (down) log.info('Redis connection restored');
+    down = false;
+  });
+  const client = base.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS });
+  return {
+    client,
+    /** Connects, but gives up waiting after `waitMs`: the service starts (degraded) while Redis is down. */
+    async connect(waitMs = 2_000): Promise<boolean> {
+      const connecting = base.connect().then(
+        () => true,
+        () => false,
+      );
+      const timer = new Promise<boolean>((resolve) => setTimeout(resolve, waitMs, false).unref());
+      return Promise.race([connecting, timer]);
+    },
+    get isReady(): boolean {
+      return base.isReady;
+    },
+    async ping(): Promise<void> {
+      await client.ping();
+    },
+    async close(): Promise<void> {
+      if (base.isOpen) {
+        await base.close().catch(() => base.destroy());
+      } else {
+        base.destroy();
+      }
+    },
+  };
+}
+
+export type Redis = ReturnType<typeof createRedis>;
+export type RedisClient = Redis['client'];
