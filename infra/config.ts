@@ -82,6 +82,8 @@ export interface RegionalConfig extends CommonConfig {
   rateLimitMax: number;
   /** Protect stateful resources and turn on deletion protection (false only for throwaway stacks). */
   protectData: boolean;
+  /** The built storefront (Vite output) uploaded to this region's assets bucket; web/dist when unset. */
+  storefrontDir?: string;
 }
 
 export type StackConfig = GlobalConfig | RegionalConfig;
@@ -253,6 +255,7 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     cacheTtlSeconds: r.int('cacheTtlSeconds', 60, 1, 86_400),
     rateLimitMax: r.int('rateLimitMax', 600, 0, 1_000_000),
     protectData: r.bool('protectData', true),
+    storefrontDir: r.optional('storefrontDir'),
   };
 }
 

@@ -1,6 +1,8 @@
 // A regional stack: everything one region runs, stamped out from stack config alone. The role decides only
 // what must differ (writer vs. write-forwarding Aurora cluster, who runs migrations, who owns asset replication);
 // every other difference comes from config.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError, type RegionalConfig } from '../config.js';
@@ -19,6 +21,7 @@ import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
 import { AssetReplication, replicationOwner } from './replication.js';
 import { SecurityGroups } from './security-groups.js';
+import { DEFAULT_DIST_DIR, StorefrontFiles } from './storefront.js';
 
 export async function deployRegion(config: RegionalConfig): Promise<Record<string, unknown>> {
   const { region } = config;
@@ -98,6 +101,14 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       opts,
     );
   }
+  // Every region uploads the storefront into its own bucket. Replication cannot carry it: the primary's files
+  // are written before any replication rule exists (see replication.ts), and S3 replicates only objects
+  // written after a rule exists, so CloudFront's failover bucket would otherwise lack them.
+  new StorefrontFiles(
+    regionalName(ctx, 'storefront'),
+    { bucket: assets.bucketName, distDir: storefrontDir(config), dependsOn: [assets] },
+    opts,
+  );
 
   const certificate = new OriginCertificate(regionalName(ctx, 'origin-certificate'), { ctx, zoneId: global.zoneId }, opts);
   const loadBalancer = new LoadBalancer(
@@ -183,4 +194,16 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     alarmTopicArn: monitoring.topicArn,
     dashboardName: monitoring.dashboardName,
   };
+}
+
+/** The storefront build to upload, checked up front so a missing build names the key to fix. */
+function storefrontDir(config: RegionalConfig): string {
+  const dir = config.storefrontDir ? resolve(config.storefrontDir) : DEFAULT_DIST_DIR;
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new ConfigError(
+      'storefrontDir',
+      `${dir} has no index.html: run \`npm run build:web\` first${config.storefrontDir ? '' : ' (or point storefrontDir at a build)'}`,
+    );
+  }
+  return dir;
 }
