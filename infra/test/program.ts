@@ -90,6 +90,21 @@ function recordOptions(): Map<string, RecordedOptions> {
   return recorded;
 }
 
+/** Pulumi's wire marker of a secret value inside recorded resource inputs. */
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Recorded inputs with every secret replaced by its value (the mocks see `{ <sig>: SECRET_SIG, value }`). */
+export function revealSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(revealSecrets) as T;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.some(([, v]) => v === SECRET_SIG) && 'value' in value)
+      return revealSecrets((value as { value: T }).value);
+    return Object.fromEntries(entries.map(([k, v]) => [k, revealSecrets(v)])) as T;
+  }
+  return value;
+}
+
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
   if (!pulumi.Output.isInstance(value)) return { value, secret: false };
   const output = value as pulumi.Output<unknown>;
