@@ -60,6 +60,34 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
     id: `origin-request-${args.inputs.name}`,
     name: args.inputs.name,
   }),
+  // Regional stacks (infra/region).
+  'aws:ec2/getManagedPrefixList:getManagedPrefixList': (args, region) => ({
+    id: `pl-cloudfront-${region}`,
+    name: args.inputs.name,
+    arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-cloudfront-${region}`,
+    addressFamily: 'IPv4',
+    entries: [],
+    maxEntries: 55,
+    ownerId: 'AWS',
+    version: 1,
+    tags: {},
+  }),
+  'aws:ssm/getParameter:getParameter': (args, region) => ({
+    id: args.inputs.name,
+    name: args.inputs.name,
+    arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`,
+    type: 'String',
+    value: `ami-al2023-${region}`,
+    version: 1,
+  }),
+  'aws:secretsmanager/getSecretVersion:getSecretVersion': (args, region) => ({
+    id: `${args.inputs.secretId}|AWSCURRENT`,
+    arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${args.inputs.secretId}-AbCdEf`,
+    secretId: args.inputs.secretId,
+    secretString: JSON.stringify({ username: 'edgecart', password: 'mock-master-password' }),
+    versionId: 'v1',
+    versionStages: ['AWSCURRENT'],
+  }),
 };
 
 /** Extra outputs of resources whose real values the program reads (ARNs, endpoints, awsx outputs). */
@@ -92,6 +120,37 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
     hostedZoneId: 'Z2FDTNDATAQYW2',
   }),
   'random:index/randomPassword:RandomPassword': ({ inputs }) => ({ result: 'p'.repeat(Number(inputs.length ?? 16)) }),
+  // Regional stacks (infra/region). awsx.ec2.Vpc is a remote component: its outputs come from here.
+  'awsx:ec2:Vpc': ({ inputs, name }) => {
+    const azs: string[] = inputs.availabilityZoneNames ?? [];
+    const ids = (kind: string) => azs.map((az) => `subnet-${kind}-${az}`);
+    return {
+      vpcId: `vpc-${name}`,
+      publicSubnetIds: ids('public'),
+      privateSubnetIds: ids('private'),
+      isolatedSubnetIds: ids('isolated'),
+      routeTables: ['public', 'private', 'isolated'].flatMap((kind) => azs.map((az) => ({ id: `rtb-${kind}-${az}` }))),
+    };
+  },
+  'aws:lb/loadBalancer:LoadBalancer': ({ name }, region) => ({
+    dnsName: `${name}-1234567890.${region}.elb.amazonaws.com`,
+    zoneId: 'ZELBMOCK',
+    arnSuffix: `app/${name}/50dc6c495c0c9188`,
+  }),
+  'aws:lb/targetGroup:TargetGroup': ({ name }) => ({ arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067` }),
+  'aws:rds/cluster:Cluster': ({ name }, region) => ({
+    clusterIdentifier: name,
+    endpoint: `${name}.cluster-c0ffee.${region}.rds.amazonaws.com`,
+    readerEndpoint: `${name}.cluster-ro-c0ffee.${region}.rds.amazonaws.com`,
+  }),
+  'aws:rds/clusterInstance:ClusterInstance': ({ name }) => ({ identifier: name }),
+  'aws:elasticache/replicationGroup:ReplicationGroup': ({ inputs }, region) => ({
+    primaryEndpointAddress: `master.${inputs.replicationGroupId}.c0ffee.${region}.cache.amazonaws.com`,
+  }),
+  'aws:ec2/launchTemplate:LaunchTemplate': () => ({ latestVersion: 1 }),
+  'aws:autoscaling/group:Group': ({ inputs, name }) => ({ name: inputs.name ?? name }),
+  'aws:cloudwatch/metricAlarm:MetricAlarm': ({ inputs, name }) => ({ name: inputs.name ?? name }),
+  'aws:kms/key:Key': ({ name }) => ({ keyId: `${name}-key-id` }),
 };
 
 export interface MockOptions {

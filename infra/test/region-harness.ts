@@ -1,0 +1,95 @@
+// Runs the real program (infra/index.ts) as a regional stack under the shared mocks.
+//
+// How config reaches the program: exactly as the Pulumi CLI hands it over. `stackConfig` (program.ts) overlays
+// the defaults declared in Pulumi.yaml with Pulumi.<stack>.yaml, flattening lists and maps to JSON strings, and
+// `runProgram` puts the result in place with pulumi.runtime.setAllConfig before it imports and calls the
+// program's default export. (setAllConfig is what the language host does with PULUMI_CONFIG; the env variable
+// alone would not work here because the SDK reads it once, when it is first loaded.) Each run installs fresh
+// mocks, so one test file can run several stacks one after another and compare them.
+//
+// The global stack is answered by a fixture with every output named in infra/contract.ts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
+import { ACCOUNT_ID, type RecordedResource } from './mocks.js';
+import { type FlatConfig, type ProgramRun, runProgram, stackConfig } from './program.js';
+
+export const GLOBAL_STACK = 'acme/edgecart/global';
+export const DOMAIN = 'shop.example.com';
+export const PRIMARY = 'ap-south-1';
+export const SECONDARY = 'eu-west-2';
+/** The made-up third region of the tests: a copy of london's stack file with its own region and CIDR. */
+export const THIRD = 'ap-southeast-1';
+
+/** What the global stack would export for these regions (the first is the primary). */
+export function globalOutputs(regions: string[] = [PRIMARY, SECONDARY, THIRD]): GlobalOutputs {
+  const outputs: GlobalOutputs = {
+    zoneId: 'Z0SHOPEXAMPLE',
+    domain: DOMAIN,
+    repositoryName: 'edgecart-global/service',
+    imageDigest: `sha256:${'ab'.repeat(32)}`,
+    globalClusterId: 'edgecart-global',
+    dbEngineVersion: '16.6',
+    dbName: 'edgecart',
+    dbUsername: 'edgecart',
+    dbSecretName: 'edgecart-global/database/master',
+    originVerifyHeaderName: 'x-origin-verify',
+    originVerifyHeaderValue: 'origin-secret-value',
+    distributionArn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2MOCK`,
+    distributionDomainName: 'd111111abcdef8.cloudfront.net',
+    assetsBaseUrl: `https://${DOMAIN}/assets`,
+    regions,
+    primaryRegion: regions[0]!,
+  };
+  // The fixture must keep up with the contract.
+  const missing = GLOBAL_OUTPUT_NAMES.filter((n) => !(n in outputs));
+  if (missing.length) throw new Error(`globalOutputs fixture lacks ${missing.join(', ')}`);
+  return outputs;
+}
+
+/** A throwaway storefront build, so the tests do not depend on web/dist having been built. */
+export function fakeStorefront(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'edgecart-region-dist-'));
+  const files: Record<string, string> = {
+    'index.html': '<!doctype html><div id="app"></div>',
+    'assets/index-AbCd1234.js': 'console.log(1)',
+    '.vite/manifest.json': JSON.stringify({ 'index.html': { file: 'assets/index-AbCd1234.js', isEntry: true } }),
+  };
+  for (const [key, body] of Object.entries(files)) {
+    mkdirSync(join(dir, key, '..'), { recursive: true });
+    writeFileSync(join(dir, key), body);
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Config of a committed stack file, plus test-only overrides (e.g. storefrontDir). */
+export function regionConfig(stack: 'mumbai' | 'london', overrides: FlatConfig = {}): FlatConfig {
+  return stackConfig(stack, overrides);
+}
+
+/** The made-up third region: what an operator writes to add a region (london's file, new region and CIDR). */
+export function thirdRegionConfig(overrides: FlatConfig = {}): FlatConfig {
+  return stackConfig('london', { 'aws:region': THIRD, 'edgecart:vpcCidr': '10.40.0.0/16', ...overrides });
+}
+
+export async function runRegion(config: FlatConfig, regions?: string[]): Promise<ProgramRun> {
+  return runProgram(config, { stackOutputs: { [GLOBAL_STACK]: { ...globalOutputs(regions) } } });
+}
+
+/** A resource's logical name with the stack's region taken out, so regions can be compared. */
+export function withoutRegion(name: string, region: string): string {
+  return name.split(region).join('<region>');
+}
+
+/** The resource graph of a run as sorted `type name` lines, region-neutral. */
+export function graph(run: ProgramRun, region: string): string[] {
+  return run.resources.map((r: RecordedResource) => `${r.type} ${withoutRegion(r.name, region)}`).sort();
+}
+
+/** The JSON policy document in a resource input (role policies, bucket and key policies). */
+export function policyOf(resource: RecordedResource, input = 'policy'): { Statement: Record<string, any>[] } {
+  const raw = resource.inputs[input];
+  if (typeof raw !== 'string') throw new Error(`${resource.name} has no ${input} document`);
+  return JSON.parse(raw);
+}
