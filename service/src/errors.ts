@@ -62,7 +62,9 @@ function describe(err: unknown): string {
 /** Which dependency an unexpected error came from, if any. */
 export function dependencyOf(err: unknown): 'database' | 'redis' | undefined {
   if (!(err instanceof Error)) return undefined;
-  if (REDIS_ERRORS.has(err.name) || REDIS_ERRORS.has((err.cause as Error | undefined)?.name ?? '')) return 'redis';
+  // node-redis errors keep name "Error"; their class names tell them apart.
+  const classes = [err, err.cause].filter((e): e is Error => e instanceof Error).flatMap((e) => [e.name, e.constructor.name]);
+  if (classes.some((c) => REDIS_ERRORS.has(c))) return 'redis';
   const code = (err as { code?: string }).code;
   if (code && DB_CODES.has(code)) return 'database';
   const text = describe(err);
@@ -77,6 +79,9 @@ export function errorBody(statusCode: number, message: string, details?: Record<
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    // A failed request leaves the session as it was: nothing half-changed is saved, and when Redis itself
+    // failed, the session plugin does not try (and fail) to save again while this answer is sent.
+    (request as { session?: unknown }).session = undefined;
     if (err instanceof HttpError) {
       if (err.statusCode >= 500) request.log.warn({ err }, err.message);
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.details));

@@ -1,0 +1,60 @@
+// A tiny browser-like client over app.inject: keeps the session cookie between requests.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+
+export class Client {
+  private cookies = new Map<string, string>();
+
+  constructor(private app: FastifyInstance) {}
+
+  /** Sends the same cookies to another app instance (as a load balancer would). */
+  useApp(app: FastifyInstance): this {
+    this.app = app;
+    return this;
+  }
+
+  get sessionCookie(): string | undefined {
+    return this.cookies.get('sid');
+  }
+
+  async request(options: InjectOptions & { method: InjectOptions['method']; url: string }): Promise<LightMyRequestResponse> {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await this.app.inject({
+      ...options,
+      headers: { ...(cookie ? { cookie } : {}), ...options.headers },
+    });
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now());
+      if (expired || c.value === '') this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  get(url: string, headers?: Record<string, string>) {
+    return this.request({ method: 'GET', url, headers });
+  }
+  post(url: string, payload?: unknown, headers?: Record<string, string>) {
+    return this.request({ method: 'POST', url, payload: payload as InjectOptions['payload'], headers });
+  }
+  put(url: string, payload?: unknown) {
+    return this.request({ method: 'PUT', url, payload: payload as InjectOptions['payload'] });
+  }
+  patch(url: string, payload?: unknown) {
+    return this.request({ method: 'PATCH', url, payload: payload as InjectOptions['payload'] });
+  }
+  delete(url: string) {
+    return this.request({ method: 'DELETE', url });
+  }
+
+  async register(email: string, password = 'correct-horse-battery') {
+    const res = await this.post('/api/auth/register', { email, password });
+    if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
+    return res.json() as { id: string; email: string };
+  }
+
+  async login(email: string, password: string) {
+    const res = await this.post('/api/auth/login', { email, password });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+    return res.json() as { id: string; email: string; role: string };
+  }
+}
