@@ -108,7 +108,12 @@ export function revealSecrets<T>(value: T): T {
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
   if (!pulumi.Output.isInstance(value)) return { value, secret: false };
   const output = value as pulumi.Output<unknown>;
-  const resolved = await new Promise<unknown>((done) => output.apply((v) => done(v)));
+  // The Output's own promise (SDK-internal, long-stable) rejects when a resource it depends on fails to
+  // register, so a broken program fails the test with its error instead of hanging until the timeout.
+  const internal = output as unknown as { promise?: () => Promise<unknown> };
+  const resolved = internal.promise
+    ? await internal.promise()
+    : await new Promise<unknown>((done) => output.apply((v) => done(v)));
   return { value: resolved, secret: await pulumi.isSecret(output) };
 }
 
