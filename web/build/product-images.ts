@@ -31,7 +31,8 @@ const GLYPHS: Array<{ words: RegExp; path: string }> = [
     words: /tea|coffee|drink|beverage|cup/i,
     path: 'M4 8h12v6a5 5 0 0 1-5 5H9a5 5 0 0 1-5-5zM16 10h2a2 2 0 0 1 0 4h-2M7 2v3M11 2v3',
   },
-  { words: /spice|food|grocer|pantry|snack|sweet/i, path: 'M3 11h18a9 7 0 0 1-18 0zM8 7c0-2 2-2 2-4M14 7c0-2 2-2 2-4' },
+  { words: /snack|sweet|candy|confection/i, path: 'M7 12a5 5 0 1 0 10 0 5 5 0 1 0-10 0M7 12l-4-3v6zM17 12l4-3v6z' },
+  { words: /spice|food|grocer|pantry/i, path: 'M3 11h18a9 7 0 0 1-18 0zM8 7c0-2 2-2 2-4M14 7c0-2 2-2 2-4' },
   {
     words: /cloth|apparel|fashion|textile|wear|shirt|saree|scarf/i,
     path: 'M8 3l-5 3 2 4 3-1v12h8V9l3 1 2-4-5-3a4 4 0 0 1-8 0z',
@@ -41,9 +42,13 @@ const GLYPHS: Array<{ words: RegExp; path: string }> = [
     path: 'M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z',
   },
   { words: /electr|gadget|audio|tech|phone|computer/i, path: 'M7 2h10v20H7zM11 18h2' },
-  { words: /beauty|care|soap|cosmetic|bath/i, path: 'M9 2h6v4H9zM7 8h10v12a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2z' },
+  { words: /kitchen|cook|pan|utensil/i, path: 'M4 10h16v5a5 5 0 0 1-5 5H9a5 5 0 0 1-5-5zM2 10h20M9 7c0-2 6-2 6 0' },
+  {
+    words: /wellness|beauty|care|soap|cosmetic|bath|ayur/i,
+    path: 'M9 2h6v4H9zM7 8h10v12a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2z',
+  },
   { words: /jewel|gem|gold|silver|accessor/i, path: 'M6 3h12l4 6-10 12L2 9zM2 9h20M9 3l3 18M15 3l-3 18' },
-  { words: /home|kitchen|decor|craft|pottery|living/i, path: 'M3 11l9-8 9 8M5 10v10h14V10M10 20v-6h4v6' },
+  { words: /home|decor|craft|pottery|living/i, path: 'M3 11l9-8 9 8M5 10v10h14V10M10 20v-6h4v6' },
   { words: /toy|game|kid|play/i, path: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 3v18M3 12h18' },
   {
     words: /sport|outdoor|fitness/i,

@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'preact/hooks';
 import { useTitle } from './components/bits.js';
 import { Layout } from './components/layout.js';
 import { AccountPage } from './pages/account.js';
@@ -6,14 +5,16 @@ import { CartPage } from './pages/cart.js';
 import { CatalogPage } from './pages/catalog.js';
 import { OrderPage, OrdersPage } from './pages/orders.js';
 import { ProductPageView } from './pages/product.js';
-import { type Location, match, useLocation } from './router.js';
+import { type Location, match, useLocation, focusOnArrival } from './router.js';
 import { ShopContext, useShopState } from './shop.js';
 
 function NotFound() {
   useTitle('Page not found');
   return (
     <section>
-      <h1 tabIndex={-1}>Page not found</h1>
+      <h1 tabIndex={-1} ref={focusOnArrival}>
+        Page not found
+      </h1>
       <p>
         There is no page at this address. <a href="/">Go to the shop</a>.
       </p>
@@ -36,20 +37,6 @@ function route({ path, query }: Location) {
 export function App() {
   const shop = useShopState();
   const location = useLocation();
-  const first = useRef(true);
-
-  // After an in-app navigation, move focus to the new page's heading so keyboard and screen-reader users
-  // start reading there (a full page load starts at the top anyway).
-  const key = location.path + location.query;
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const target = document.querySelector<HTMLElement>('main h1') ?? document.querySelector<HTMLElement>('main');
-    target?.focus({ preventScroll: true });
-  }, [key]);
-
   return (
     <ShopContext.Provider value={shop}>
       <Layout path={location.path}>{route(location)}</Layout>

@@ -9,6 +9,8 @@ export interface Location {
 }
 
 const subscribers = new Set<() => void>();
+/** When the last in-app navigation happened (0: none pending). */
+let focusRequestedAt = 0;
 
 function current(): Location {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
@@ -18,18 +20,34 @@ export function navigate(href: string, options: { replace?: boolean; state?: unk
   if (options.replace) window.history.replaceState(options.state ?? null, '', href);
   else window.history.pushState(options.state ?? null, '', href);
   window.scrollTo(0, 0);
+  focusRequestedAt = performance.now();
   for (const notify of subscribers) notify();
+}
+
+/**
+ * Ref for each page's <h1>: after an in-app navigation, focus moves to the new page's heading once it is
+ * rendered (possibly after its data loaded), so keyboard and screen-reader users start reading there.
+ * A full page load starts at the top anyway, so nothing is focused then.
+ */
+export function focusOnArrival(heading: HTMLElement | null): void {
+  if (!heading || focusRequestedAt === 0) return;
+  if (performance.now() - focusRequestedAt < 5_000) heading.focus({ preventScroll: true });
+  focusRequestedAt = 0;
 }
 
 export function useLocation(): Location {
   const [location, setLocation] = useState(current);
   useEffect(() => {
     const update = () => setLocation(current());
+    const popped = () => {
+      focusRequestedAt = performance.now();
+      update();
+    };
     subscribers.add(update);
-    window.addEventListener('popstate', update);
+    window.addEventListener('popstate', popped);
     return () => {
       subscribers.delete(update);
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', popped);
     };
   }, []);
   return location;

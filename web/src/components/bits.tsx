@@ -31,7 +31,7 @@ export function ProductImage({
   size,
 }: {
   product: Pick<Product, 'imageUrl'>;
-  size: 'card' | 'large' | 'thumb';
+  size: 'tile' | 'large' | 'thumb';
 }) {
   const [w, h] = size === 'thumb' ? [80, 60] : [400, 300];
   if (!product.imageUrl) return <div class={`product-image placeholder ${size}`} aria-hidden="true" />;

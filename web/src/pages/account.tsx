@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { ErrorMessage, Loading, useTitle } from '../components/bits.js';
-import { navigate } from '../router.js';
+import { focusOnArrival, navigate } from '../router.js';
 import { useShop } from '../shop.js';
 
 /** The service's minimum (API.md); checked here too so the shopper hears it before a round trip. */
@@ -90,7 +90,7 @@ export function AccountPage({ next }: { next: string | null }) {
     };
     return (
       <section aria-labelledby="account-title">
-        <h1 id="account-title" tabIndex={-1}>
+        <h1 id="account-title" tabIndex={-1} ref={focusOnArrival}>
           Your account
         </h1>
         <p>
@@ -109,7 +109,7 @@ export function AccountPage({ next }: { next: string | null }) {
   const target = safeNext(next);
   return (
     <section aria-labelledby="account-title">
-      <h1 id="account-title" tabIndex={-1}>
+      <h1 id="account-title" tabIndex={-1} ref={focusOnArrival}>
         Sign in or create an account
       </h1>
       <div class="auth-forms">

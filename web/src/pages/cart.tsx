@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { ErrorMessage, Loading, ProductImage, useTitle } from '../components/bits.js';
 import { formatMoney } from '../format.js';
-import { navigate } from '../router.js';
+import { focusOnArrival, navigate } from '../router.js';
 import { cachedProduct, loadProduct, newIdempotencyKey, useShop } from '../shop.js';
 import type { CartLine, Product } from '../types.js';
 import { MAX_QUANTITY } from './product.js';
@@ -130,7 +130,7 @@ export function CartPage() {
 
   return (
     <section aria-labelledby="cart-title">
-      <h1 id="cart-title" tabIndex={-1}>
+      <h1 id="cart-title" tabIndex={-1} ref={focusOnArrival}>
         Your cart
       </h1>
       {cart.items.length === 0 ? (

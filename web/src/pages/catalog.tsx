@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { ErrorMessage, Loading, ProductImage, stockText, useTitle } from '../components/bits.js';
 import { formatMoney } from '../format.js';
-import { navigate } from '../router.js';
+import { focusOnArrival, navigate } from '../router.js';
 import { rememberProducts } from '../shop.js';
 import type { ProductPage } from '../types.js';
 
@@ -50,7 +50,7 @@ export function CatalogPage({ after }: { after: string | null }) {
 
   return (
     <section aria-labelledby="catalog-title">
-      <h1 id="catalog-title" tabIndex={-1}>
+      <h1 id="catalog-title" tabIndex={-1} ref={focusOnArrival}>
         Products
       </h1>
       <ErrorMessage message={error} />
@@ -60,7 +60,7 @@ export function CatalogPage({ after }: { after: string | null }) {
         <ul class="product-grid" aria-label={`Products, page ${pageNumber}`}>
           {page.items.map((p) => (
             <li key={p.id} class="product-card">
-              <ProductImage product={p} size="card" />
+              <ProductImage product={p} size="tile" />
               <h2>
                 <a href={`/products/${p.id}`}>{p.name}</a>
               </h2>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { ErrorMessage, Loading, useTitle } from '../components/bits.js';
 import { formatDate, formatMoney, shortId } from '../format.js';
+import { focusOnArrival } from '../router.js';
 import { cachedProduct, useShop } from '../shop.js';
 import type { Order } from '../types.js';
 
@@ -42,7 +43,7 @@ export function OrdersPage() {
 
   return (
     <section aria-labelledby="orders-title">
-      <h1 id="orders-title" tabIndex={-1}>
+      <h1 id="orders-title" tabIndex={-1} ref={focusOnArrival}>
         Your orders
       </h1>
       {shop.user === null && <SignInFirst />}
@@ -107,7 +108,7 @@ export function OrderPage({ id, placed }: { id: string; placed: boolean }) {
   const heading = placed ? 'Thank you, your order is placed' : order ? `Order #${shortId(order.id)}` : 'Order';
   return (
     <section aria-labelledby="order-title">
-      <h1 id="order-title" tabIndex={-1}>
+      <h1 id="order-title" tabIndex={-1} ref={focusOnArrival}>
         {heading}
       </h1>
       {shop.user === null && <SignInFirst />}

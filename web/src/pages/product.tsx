@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { ErrorMessage, Loading, ProductImage, stockText, useTitle } from '../components/bits.js';
 import { formatMoney } from '../format.js';
+import { focusOnArrival } from '../router.js';
 import { loadProduct, useShop } from '../shop.js';
 import type { Product } from '../types.js';
 
@@ -35,7 +36,9 @@ export function ProductPageView({ id }: { id: string }) {
   if (error) {
     return (
       <section>
-        <h1 tabIndex={-1}>Product not available</h1>
+        <h1 tabIndex={-1} ref={focusOnArrival}>
+          Product not available
+        </h1>
         <ErrorMessage message={error} />
         <p>
           <a href="/">Back to all products</a>
@@ -69,7 +72,7 @@ export function ProductPageView({ id }: { id: string }) {
     <article class="product-detail" aria-labelledby="product-title">
       <ProductImage product={product} size="large" />
       <div class="product-info">
-        <h1 id="product-title" tabIndex={-1}>
+        <h1 id="product-title" tabIndex={-1} ref={focusOnArrival}>
           {product.name}
         </h1>
         <p class="price large">{formatMoney(product.priceCents, product.currency)}</p>
