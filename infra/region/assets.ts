@@ -15,8 +15,8 @@ export interface AssetsArgs {
 export class Assets extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
-  /** Completes once versioning is on (a replication rule may only target a versioned bucket). */
-  readonly versioningId: pulumi.Output<string>;
+  /** Versioning of the bucket: a replication rule may only target a versioned bucket. */
+  readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: AssetsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:region:Assets', name, {}, opts);
@@ -28,7 +28,8 @@ export class Assets extends pulumi.ComponentResource {
       { bucket: assetsBucketName(ctx.accountId, ctx.region), forceDestroy: !config.protectData },
       { parent: this, protect: config.protectData },
     );
-    const child = { parent: bucket };
+    // Children of the component (not of the bucket), so `dependsOn: [assets]` waits for all of them.
+    const child = { parent: this };
 
     const versioning = new aws.s3.BucketVersioning(
       regionalName(ctx, 'assets-versioning'),
@@ -83,7 +84,7 @@ export class Assets extends pulumi.ComponentResource {
           },
         ]),
       },
-      { parent: bucket, dependsOn: [publicAccess] },
+      { parent: this, dependsOn: [publicAccess] },
     );
     // Browsers post admin image uploads straight to S3 with the presigned POST the service hands out.
     new aws.s3.BucketCorsConfiguration(
@@ -110,12 +111,12 @@ export class Assets extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: bucket, dependsOn: [versioning] },
+      { parent: this, dependsOn: [versioning] },
     );
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.versioningId = versioning.id;
+    this.versioning = versioning;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }

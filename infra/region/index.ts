@@ -97,7 +97,7 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
   if (replicationOwner(global.regions, global.primaryRegion) === region) {
     new AssetReplication(
       regionalName(ctx, 'asset-replication'),
-      { ctx, primaryRegion: global.primaryRegion, secondaryRegions: secondaries, dependsOn: [assets] },
+      { ctx, primaryRegion: global.primaryRegion, secondaryRegions: secondaries, dependsOn: [assets.versioning] },
       opts,
     );
   }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot script of an edgecart service instance (EC2 user data, Amazon Linux 2023).
 #
-# A template: infra/region/user-data.ts replaces each quoted @@NAME@@ below with a shell-quoted value. Only
+# A template: infra/region/user-data.ts replaces each quoted @@-placeholder below with a shell-quoted value. Only
 # non-secret values are rendered; the database password, the Redis AUTH token and the session secret are read
 # from Secrets Manager here, at boot, so they never appear in the launch template.
 set -euo pipefail

@@ -151,6 +151,9 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
   'aws:autoscaling/group:Group': ({ inputs, name }) => ({ name: inputs.name ?? name }),
   'aws:cloudwatch/metricAlarm:MetricAlarm': ({ inputs, name }) => ({ name: inputs.name ?? name }),
   'aws:kms/key:Key': ({ name }) => ({ keyId: `${name}-key-id` }),
+  'aws:rds/subnetGroup:SubnetGroup': ({ inputs, name }) => ({ name: inputs.name ?? name }),
+  'aws:rds/clusterParameterGroup:ClusterParameterGroup': ({ inputs, name }) => ({ name: inputs.name ?? name }),
+  'aws:elasticache/subnetGroup:SubnetGroup': ({ inputs, name }) => ({ name: inputs.name ?? name }),
 };
 
 export interface MockOptions {

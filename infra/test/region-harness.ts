@@ -87,6 +87,30 @@ export function graph(run: ProgramRun, region: string): string[] {
   return run.resources.map((r: RecordedResource) => `${r.type} ${withoutRegion(r.name, region)}`).sort();
 }
 
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+/** Whether a recorded input is a Pulumi secret (the mocks see secrets as signature-tagged objects). */
+export function isSecretInput(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && SECRET_SIG in value;
+}
+
+/** Whether a recorded input is or contains a Pulumi secret. */
+export function containsSecret(value: unknown): boolean {
+  if (isSecretInput(value)) return true;
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsSecret);
+  return false;
+}
+
+/** A recorded input with every secret wrapper replaced by its value. */
+export function unsecret<T = any>(value: unknown): T {
+  if (isSecretInput(value)) return unsecret((value as { value: unknown }).value);
+  if (Array.isArray(value)) return value.map((v) => unsecret(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsecret(v)])) as T;
+  }
+  return value as T;
+}
+
 /** The JSON policy document in a resource input (role policies, bucket and key policies). */
 export function policyOf(resource: RecordedResource, input = 'policy'): { Statement: Record<string, any>[] } {
   const raw = resource.inputs[input];
