@@ -52,7 +52,11 @@ export class AppSecrets extends pulumi.ComponentResource {
 
     this.redisAuthToken = pulumi.secret(redisToken.result);
     this.redisAuthSecretArn = store('redis-auth', `Redis AUTH token in ${ctx.region}`, redisToken.result).arn;
-    this.sessionSecretArn = store('session-secret', `Session signing secret in ${ctx.region}`, sessionSecret.result).arn;
+    this.sessionSecretArn = store(
+      'session-secret',
+      `Session signing secret in ${ctx.region}`,
+      sessionSecret.result,
+    ).arn;
     this.registerOutputs({ redisAuthSecretArn: this.redisAuthSecretArn, sessionSecretArn: this.sessionSecretArn });
   }
 }

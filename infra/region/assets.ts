@@ -92,7 +92,12 @@ export class Assets extends pulumi.ComponentResource {
       {
         bucket: bucket.id,
         corsRules: [
-          { allowedMethods: ['POST'], allowedOrigins: [`https://${config.domain}`], allowedHeaders: ['*'], maxAgeSeconds: 3000 },
+          {
+            allowedMethods: ['POST'],
+            allowedOrigins: [`https://${config.domain}`],
+            allowedHeaders: ['*'],
+            maxAgeSeconds: 3000,
+          },
         ],
       },
       child,

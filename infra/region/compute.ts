@@ -126,7 +126,11 @@ export class Compute extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const profile = new aws.iam.InstanceProfile(regionalName(ctx, 'instance-profile'), { role: role.name }, { parent: this });
+    const profile = new aws.iam.InstanceProfile(
+      regionalName(ctx, 'instance-profile'),
+      { role: role.name },
+      { parent: this },
+    );
 
     const values: Inputs<UserDataValues> = {
       REGION: region,

@@ -25,6 +25,8 @@ import { DEFAULT_DIST_DIR, StorefrontFiles } from './storefront.js';
 
 export async function deployRegion(config: RegionalConfig): Promise<Record<string, unknown>> {
   const { region } = config;
+  // Checked before anything is created, so a missing build fails fast.
+  const distDir = storefrontDir(config);
   // One explicit provider for the stack's region; every resource below inherits it through its component.
   const provider = new aws.Provider(region, { region: region as aws.Region, defaultTags: { tags: config.tags } });
   const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
@@ -106,11 +108,15 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
   // written after a rule exists, so CloudFront's failover bucket would otherwise lack them.
   new StorefrontFiles(
     regionalName(ctx, 'storefront'),
-    { bucket: assets.bucketName, distDir: storefrontDir(config), dependsOn: [assets] },
+    { bucket: assets.bucketName, distDir, dependsOn: [assets] },
     opts,
   );
 
-  const certificate = new OriginCertificate(regionalName(ctx, 'origin-certificate'), { ctx, zoneId: global.zoneId }, opts);
+  const certificate = new OriginCertificate(
+    regionalName(ctx, 'origin-certificate'),
+    { ctx, zoneId: global.zoneId },
+    opts,
+  );
   const loadBalancer = new LoadBalancer(
     regionalName(ctx, 'load-balancer'),
     {

@@ -148,7 +148,13 @@ export class Monitoring extends pulumi.ComponentResource {
     });
 
     const body = pulumi
-      .all([args.albArnSuffix, args.targetGroupArnSuffix, args.autoScalingGroupName, args.dbClusterIdentifier, pulumi.all(args.redisMemberIds)])
+      .all([
+        args.albArnSuffix,
+        args.targetGroupArnSuffix,
+        args.autoScalingGroupName,
+        args.dbClusterIdentifier,
+        pulumi.all(args.redisMemberIds),
+      ])
       .apply(([lb, tg, asg, db, redis]) => JSON.stringify(dashboard(region, lb, tg, asg, db, redis)));
     const board = new aws.cloudwatch.Dashboard(
       regionalName(ctx, 'dashboard'),

@@ -64,7 +64,11 @@ export class SecurityGroups extends pulumi.ComponentResource {
       suffix: string,
       groupId: pulumi.Input<string>,
       toPort: number,
-      destination: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string; prefixListId?: pulumi.Input<string> },
+      destination: {
+        referencedSecurityGroupId?: pulumi.Input<string>;
+        cidrIpv4?: string;
+        prefixListId?: pulumi.Input<string>;
+      },
       description: string,
     ) =>
       new aws.vpc.SecurityGroupEgressRule(

@@ -36,7 +36,10 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-export function renderUserData(values: UserDataValues, template = readFileSync(USER_DATA_TEMPLATE_PATH, 'utf8')): string {
+export function renderUserData(
+  values: UserDataValues,
+  template = readFileSync(USER_DATA_TEMPLATE_PATH, 'utf8'),
+): string {
   const provided = values as unknown as Record<string, string>;
   const used = new Set<string>();
   const script = template.replace(PLACEHOLDER, (_, name: string) => {

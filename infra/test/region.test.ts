@@ -156,7 +156,9 @@ describe.each([
       expect(vpc.inputs.availabilityZoneNames).toEqual([`${region}a`, `${region}b`, `${region}c`]);
       expect(vpc.inputs.subnetSpecs.map((s: { type: string }) => s.type)).toEqual(['Public', 'Private', 'Isolated']);
       expect(vpc.inputs.natGateways).toEqual({ strategy: 'OnePerAz' });
-      expect(vpc.inputs.cidrBlock).toBe(region === THIRD ? '10.40.0.0/16' : region === PRIMARY ? '10.20.0.0/16' : '10.30.0.0/16');
+      expect(vpc.inputs.cidrBlock).toBe(
+        region === THIRD ? '10.40.0.0/16' : region === PRIMARY ? '10.20.0.0/16' : '10.30.0.0/16',
+      );
     });
 
     it('has an S3 gateway endpoint on every route table and private interface endpoints', () => {
@@ -196,7 +198,10 @@ describe.each([
     it('answers 403 unless the request carries the CloudFront origin header', () => {
       const listener = run().ofType(T.listener)[0]!;
       expect(listener.inputs.defaultActions).toEqual([
-        expect.objectContaining({ type: 'fixed-response', fixedResponse: expect.objectContaining({ statusCode: '403' }) }),
+        expect.objectContaining({
+          type: 'fixed-response',
+          fixedResponse: expect.objectContaining({ statusCode: '403' }),
+        }),
       ]);
       const rules = run().ofType(T.rule);
       expect(rules).toHaveLength(1);
@@ -322,11 +327,17 @@ describe.each([
       const bucket = byName(run(), T.bucket, region, 'assets');
       expect(bucket.inputs.bucket).toBe(assetsBucketName(ACCOUNT_ID, region));
       expect(run().optionsOf(T.bucket, `${region}-assets`).protect).toBe(true);
-      expect(byName(run(), 'aws:s3/bucketVersioning:BucketVersioning', region, 'assets-versioning').inputs)
-        .toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
+      expect(
+        byName(run(), 'aws:s3/bucketVersioning:BucketVersioning', region, 'assets-versioning').inputs,
+      ).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
       expect(
         byName(run(), 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', region, 'assets-public-access').inputs,
-      ).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      ).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
       expect(
         byName(run(), 'aws:s3/bucketOwnershipControls:BucketOwnershipControls', region, 'assets-ownership').inputs.rule,
       ).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
@@ -368,7 +379,11 @@ describe.each([
         healthCheckId: `${region}-origin-health-id`,
       });
       expect(record.inputs.aliases).toEqual([
-        { name: `${region}-alb-1234567890.${region}.elb.amazonaws.com`, zoneId: 'ZELBMOCK', evaluateTargetHealth: true },
+        {
+          name: `${region}-alb-1234567890.${region}.elb.amazonaws.com`,
+          zoneId: 'ZELBMOCK',
+          evaluateTargetHealth: true,
+        },
       ]);
       const check = byName(run(), T.healthCheck, region, 'origin-health');
       expect(check.inputs).toMatchObject({
@@ -412,16 +427,29 @@ describe.each([
           'AuroraGlobalDBReplicationLag',
         ]),
       );
-      const board = JSON.parse(byName(run(), 'aws:cloudwatch/dashboard:Dashboard', region, 'dashboard').inputs.dashboardBody);
+      const board = JSON.parse(
+        byName(run(), 'aws:cloudwatch/dashboard:Dashboard', region, 'dashboard').inputs.dashboardBody,
+      );
       const shown = JSON.stringify(board);
-      for (const m of ['TargetResponseTime', 'HTTPCode_Target_5XX_Count', 'RequestCount', 'HealthyHostCount', 'GroupInServiceInstances', 'Evictions', 'AuroraReplicaLag']) {
+      for (const m of [
+        'TargetResponseTime',
+        'HTTPCode_Target_5XX_Count',
+        'RequestCount',
+        'HealthyHostCount',
+        'GroupInServiceInstances',
+        'Evictions',
+        'AuroraReplicaLag',
+      ]) {
         expect(shown).toContain(m);
       }
     });
   });
 
   describe('IAM', () => {
-    const statements = () => run().ofType(T.rolePolicy).flatMap((p) => policyOf(p).Statement.map((s) => ({ policy: p.name, ...s })));
+    const statements = () =>
+      run()
+        .ofType(T.rolePolicy)
+        .flatMap((p) => policyOf(p).Statement.map((s): Record<string, any> => ({ policy: p.name, ...s })));
     const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
 
     it('grants no wildcard action and no broad service wildcard on every resource', () => {
@@ -465,7 +493,9 @@ describe.each([
       );
       expect(script).toContain('retry 30 10 docker pull "$IMAGE"');
       expect(script).toContain(`readonly DB_HOST='${region}-aurora.cluster-c0ffee.${region}.rds.amazonaws.com'`);
-      expect(script).toContain(`readonly DB_READER_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`);
+      expect(script).toContain(
+        `readonly DB_READER_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
+      );
       expect(script).toContain("readonly DB_SECRET_ID='edgecart-global/database/master'");
       expect(script).toContain('--log-driver awslogs');
       expect(script).not.toMatch(/@@[A-Z_]+@@/);
@@ -502,17 +532,21 @@ describe.each([
     });
 
     const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
-    it.skipIf(!shellcheck)('is clean under shellcheck once rendered (skipped only when shellcheck is not installed)', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'edgecart-user-data-'));
-      try {
-        const file = join(dir, `${region}.sh`);
-        writeFileSync(file, userDataOf(run(), region));
-        execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-    if (!shellcheck) console.warn('shellcheck is not installed: the rendered user data was NOT linted (apt-get install shellcheck)');
+    it.skipIf(!shellcheck)(
+      'is clean under shellcheck once rendered (skipped only when shellcheck is not installed)',
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'edgecart-user-data-'));
+        try {
+          const file = join(dir, `${region}.sh`);
+          writeFileSync(file, userDataOf(run(), region));
+          execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+    if (!shellcheck)
+      console.warn('shellcheck is not installed: the rendered user data was NOT linted (apt-get install shellcheck)');
   });
 
   it('names every resource after its region and builds it with that region’s provider', () => {
