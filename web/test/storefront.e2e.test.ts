@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../build/build-web.js';
+import { ensureWebBuild } from '../build/build-web.js';
 import type { Product } from '../src/types.js';
 import { type RunningShop, startShop } from './support.js';
 
@@ -45,8 +45,8 @@ const visible = (l: Locator) => l.waitFor({ state: 'visible', timeout: 10_000 })
 const cartBadge = () => page.locator('.cart-link .badge');
 
 beforeAll(async () => {
-  await buildWeb();
-  shop = await startShop('web_e2e');
+  await ensureWebBuild();
+  shop = await startShop();
   const res = await fetch(`${shop.baseUrl}/api/products?limit=100`);
   catalog = ((await res.json()) as { items: Product[] }).items;
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -186,6 +186,11 @@ describe('storefront in a browser', () => {
     await text(alert).toContain('No order was placed');
     await poll(() => page.getByLabel(`Quantity of ${scarce.name}`).getAttribute('aria-invalid')).toBe('true');
     await snap(page, 'checkout-stock-error');
+
+    // The shopper takes it out of the cart (DELETE) and is left with an empty cart.
+    await page.getByRole('button', { name: `Remove ${scarce.name}` }).click();
+    await visible(page.getByText('Your cart is empty.'));
+    await text(cartBadge()).toBe('0');
 
     // Nothing was ordered: the history still holds only the first order.
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
