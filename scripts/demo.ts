@@ -1,11 +1,11 @@
 // `npm run demo`: creates the database if needed, applies migrations, seeds, then starts the service
 // against the local PostgreSQL and Redis. Every setting of API.md's environment list is honoured, e.g.
 // `PORT=4000 DATABASE_URL=postgresql://... npm run demo`.
-import { ConfigError, loadConfig } from '../service/src/config.js';
+import { ConfigError, loadConfig, type ServiceConfig } from '../service/src/config.js';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
 import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seed } from '../prisma/seed.js';
 
-let config;
+let config: ServiceConfig;
 try {
   config = loadConfig();
 } catch (err) {

@@ -35,5 +35,8 @@ declare module 'fastify' {
     user?: SessionUser;
     /** productId → quantity. */
     cart?: Record<string, number>;
+    /** Identifies this cart and its revision: checkout derives its default idempotency key from them. */
+    cartId?: string;
+    cartRevision?: number;
   }
 }

@@ -25,7 +25,9 @@ describe('GET /api/products', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await ctx.app.inject({ url: `/api/products?limit=10${cursor ? `&cursor=${cursor}` : ''}` });
+      const res: { statusCode: number; headers: Record<string, unknown>; json(): any } = await ctx.app.inject({
+        url: `/api/products?limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['x-region']).toBe('test-region-1');
       const body = res.json();

@@ -8,7 +8,8 @@ import fp from 'fastify-plugin';
 async function metricsPlugin(app: FastifyInstance) {
   const { registry } = app.deps.metrics;
   await app.register(fastifyMetrics as unknown as Parameters<FastifyInstance['register']>[0], {
-    endpoint: { url: '/metrics', method: 'GET', config: { rateLimit: false }, schema: { hide: true } },
+    // Served below from our own registry: the plugin's endpoint merges registries and drops default labels.
+    endpoint: null,
     defaultMetrics: { enabled: true, register: registry },
     routeMetrics: {
       enabled: { histogram: true, summary: false },
@@ -26,6 +27,9 @@ async function metricsPlugin(app: FastifyInstance) {
       },
     },
   });
+  app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 }
 
 export default fp(metricsPlugin, { name: 'edgecart-metrics' });

@@ -1,5 +1,6 @@
 // The cart lives in the session (anonymous or logged in), so any instance in the region serves it.
 // Prices are always the catalog's current prices; the client never sends one.
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -36,6 +37,13 @@ export async function priceCart(catalog: Catalog, request: FastifyRequest) {
   return { items, totalCents: items.reduce((sum, it) => sum + it.quantity * it.unitPriceCents, 0), currency };
 }
 
+/** Every change gives the cart a new revision, so a checkout of the same revision is recognised as a retry. */
+function touchCart(request: FastifyRequest, cart: Record<string, number>): void {
+  request.session.cart = cart;
+  request.session.cartId ??= randomUUID();
+  request.session.cartRevision = (request.session.cartRevision ?? 0) + 1;
+}
+
 export default async function cartRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { catalog } = app.deps;
@@ -60,7 +68,7 @@ export default async function cartRoutes(app: FastifyInstance) {
     async (request) => {
       const { value: product } = await catalog.getProduct(request.params.productId);
       if (!product) throw notFound('Product not found');
-      request.session.cart = { ...request.session.cart, [product.id]: request.body.quantity };
+      touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });
       return priceCart(catalog, request);
     },
   );
@@ -79,7 +87,7 @@ export default async function cartRoutes(app: FastifyInstance) {
       const cart = request.session.cart;
       if (cart && request.params.productId in cart) {
         const { [request.params.productId]: _removed, ...rest } = cart;
-        request.session.cart = rest;
+        touchCart(request, rest);
       }
       return priceCart(catalog, request);
     },

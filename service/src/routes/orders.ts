@@ -51,7 +51,11 @@ export default async function orderRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const user = currentUser(request);
       const cart = request.session.cart ?? {};
-      const key = request.headers['idempotency-key'];
+      // Without a client key, the cart's own identity and revision are the key: the same cart checked out
+      // from two tabs at once (or re-posted after a lost response) makes one order, not two.
+      const key =
+        request.headers['idempotency-key'] ??
+        (request.session.cartId ? `cart:${request.session.cartId}:${request.session.cartRevision ?? 0}` : undefined);
       if (Object.keys(cart).length === 0) {
         // A retry after success finds an empty cart: answer with the order the key already made.
         if (key) {

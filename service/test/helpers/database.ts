@@ -23,7 +23,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(name);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'edgecart-test-fixtures' });
+  // DROP DATABASE … WITH (FORCE) at the end terminates any connection still open; that is expected.
+  pool.on('error', () => {});
   return {
     url,
     name,
