@@ -3,10 +3,10 @@
 // stacks by digest, so every instance in every region runs exactly the same bytes.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as aws from '@pulumi/aws';
+import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
-import { type BuildContext, contentTag } from './build-context.js';
+import type { BuildContext } from './build-context.js';
 
 /** The repository root: the build context of the image. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,6 +19,10 @@ export const SERVICE_BUILD: BuildContext = {
 
 export interface ServiceImageArgs {
   repositoryUrl: pulumi.Input<string>;
+  /** Tag to push under (from `contentTag`). */
+  tag: string;
+  /** Digest already pushed under `tag`, if any (`pushedDigest`): then nothing is built. */
+  pushedDigest?: string;
   build?: BuildContext;
   provider: aws.Provider;
   /** Resources the push must wait for (the repository and its replication configuration). */
@@ -34,6 +38,25 @@ export function digestOf(imageUri: string): string {
   return digest;
 }
 
+/**
+ * The digest ECR already holds under `tag`, if any. Tags are immutable and builds aren't byte-for-byte
+ * reproducible, so content seen before (a revert, a rebuilt state) must reuse that image rather than push a
+ * new one under the same tag, which ECR would refuse. A repository that doesn't exist yet holds nothing.
+ */
+export async function pushedDigest(
+  repositoryName: string,
+  tag: string,
+  provider: aws.Provider,
+): Promise<string | undefined> {
+  try {
+    const { imageIds } = await aws.ecr.getImages({ repositoryName }, { provider });
+    return imageIds.find((id) => id.imageTag === tag)?.imageDigest;
+  } catch (err) {
+    if (/RepositoryNotFoundException/.test(String(err))) return undefined;
+    throw err;
+  }
+}
+
 export class ServiceImage extends pulumi.ComponentResource {
   readonly tag: string;
   /** `<repositoryUrl>@sha256:...` */
@@ -43,25 +66,28 @@ export class ServiceImage extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:global:ServiceImage', name, {}, opts);
     const build = args.build ?? SERVICE_BUILD;
-    this.tag = contentTag(build);
-    // Paths relative to the working directory Pulumi runs the program in (the project root), so state
-    // recorded on one machine doesn't show a diff on another.
-    const context = path.relative(process.cwd(), build.root) || '.';
-
-    const image = new awsx.ecr.Image(
-      name,
-      {
-        repositoryUrl: args.repositoryUrl,
-        context,
-        dockerfile: path.join(context, build.dockerfile),
-        platform: build.platform,
-        imageTag: this.tag,
-      },
-      { parent: this, providers: [args.provider], dependsOn: args.dependsOn },
-    );
-
-    this.imageUri = image.imageUri;
-    this.digest = image.imageUri.apply(digestOf);
+    this.tag = args.tag;
+    if (args.pushedDigest) {
+      this.digest = pulumi.output(args.pushedDigest);
+      this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${args.pushedDigest}`;
+    } else {
+      // Paths relative to the working directory Pulumi runs the program in (the project root), so state
+      // recorded on one machine doesn't show a diff on another.
+      const context = path.relative(process.cwd(), build.root) || '.';
+      const image = new awsx.ecr.Image(
+        name,
+        {
+          repositoryUrl: args.repositoryUrl,
+          context,
+          dockerfile: path.join(context, build.dockerfile),
+          platform: build.platform,
+          imageTag: this.tag,
+        },
+        { parent: this, providers: [args.provider], dependsOn: args.dependsOn },
+      );
+      this.imageUri = image.imageUri;
+      this.digest = image.imageUri.apply(digestOf);
+    }
     this.registerOutputs({ imageUri: this.imageUri, digest: this.digest });
   }
 }

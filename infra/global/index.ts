@@ -8,7 +8,8 @@ import { Audit } from './audit.js';
 import { Database, DB_NAME, DB_USERNAME } from './database.js';
 import { Dns } from './dns.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
-import { ServiceImage } from './image.js';
+import { contentTag } from './build-context.js';
+import { pushedDigest, SERVICE_BUILD, ServiceImage } from './image.js';
 import { Registry } from './registry.js';
 
 /** The stack's outputs: exactly the contract's names, each with the contract's type. */
@@ -57,8 +58,11 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     protect,
   });
 
+  const imageTag = contentTag(SERVICE_BUILD);
   const image = new ServiceImage('service-image', {
     repositoryUrl: registry.repositoryUrl,
+    tag: imageTag,
+    pushedDigest: await pushedDigest(registry.name, imageTag, provider),
     provider,
     dependsOn: registry.ready,
   });

@@ -40,7 +40,14 @@ export function replicaRegions(homeRegion: string, regions: string[]): string[] 
   return regions.filter((r) => r !== homeRegion);
 }
 
+/** The repository's name, known before it exists. */
+export function serviceRepositoryName(namespace: string): string {
+  return `${namespace}/service`;
+}
+
 export class Registry extends pulumi.ComponentResource {
+  /** Plain repository name (`repositoryName` is the same as an Output). */
+  readonly name: string;
   readonly repositoryName: pulumi.Output<string>;
   readonly repositoryUrl: pulumi.Output<string>;
   readonly registryId: pulumi.Output<string>;
@@ -50,7 +57,8 @@ export class Registry extends pulumi.ComponentResource {
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:global:Registry', name, {}, opts);
     const home = { parent: this, provider: args.provider };
-    const repositoryName = `${args.namespace}/service`;
+    const repositoryName = serviceRepositoryName(args.namespace);
+    this.name = repositoryName;
 
     const repository = new aws.ecr.Repository(
       `${name}-service`,

@@ -7,7 +7,7 @@ import { contentTag } from '../global/build-context.js';
 import { ORIGIN_VERIFY_HEADER_NAME } from '../global/edge.js';
 import { SERVICE_BUILD } from '../global/image.js';
 import { MANAGED_RULE_GROUPS } from '../global/waf.js';
-import { ACCOUNT_ID, type RecordedResource } from './mocks.js';
+import { ACCOUNT_ID, invokeHandlers, type RecordedResource } from './mocks.js';
 import { type ProgramRun, revealSecrets, runProgram, stackConfig } from './program.js';
 
 const T = {
@@ -339,6 +339,7 @@ describe('global stack (Pulumi.global.yaml)', () => {
         'aws:index/getPartition:getPartition',
         'aws:cloudfront/getCachePolicy:getCachePolicy',
         'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy',
+        'aws:ecr/getImages:getImages',
       ]),
     );
   });
@@ -389,6 +390,35 @@ describe('global stack with a third region, an existing zone and protection off'
     expect(run.optionsOf(T.globalCluster, 'database-global').protect).toBe(false);
     expect(run.optionsOf(T.bucket, 'audit-trail').protect).toBe(false);
     expect(one(run, T.globalCluster).inputs.deletionProtection).toBe(false);
+  });
+});
+
+describe('global stack whose image content was pushed before (a revert)', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+  let run: ProgramRun;
+
+  beforeAll(async () => {
+    const tag = contentTag(SERVICE_BUILD);
+    const listImages = invokeHandlers['aws:ecr/getImages:getImages']!;
+    invokeHandlers['aws:ecr/getImages:getImages'] = (args, region) => ({
+      ...listImages(args, region),
+      imageIds: [
+        { imageTag: 'ctx-0000000000000000', imageDigest: `sha256:${'d'.repeat(64)}` },
+        { imageTag: tag, imageDigest: digest },
+      ],
+    });
+    try {
+      run = await runProgram(stackConfig('global'));
+    } finally {
+      invokeHandlers['aws:ecr/getImages:getImages'] = listImages;
+    }
+  });
+
+  it('reuses the pushed image instead of pushing the immutable tag again', () => {
+    expect(run.ofType(T.image)).toHaveLength(0);
+    expect(run.outputs.imageDigest).toBe(digest);
+    const lookup = run.invokes.find((i) => i.token === 'aws:ecr/getImages:getImages')!;
+    expect(lookup.inputs.repositoryName).toBe(run.outputs.repositoryName);
   });
 });
 

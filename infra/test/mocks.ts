@@ -56,6 +56,13 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
     id: `cache-${args.inputs.name}`,
     name: args.inputs.name,
   }),
+  // An empty repository: the global stack builds and pushes the service image.
+  'aws:ecr/getImages:getImages': (args, region) => ({
+    imageIds: [],
+    repositoryName: args.inputs.repositoryName,
+    region,
+    id: args.inputs.repositoryName,
+  }),
   'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy': (args) => ({
     id: `origin-request-${args.inputs.name}`,
     name: args.inputs.name,
