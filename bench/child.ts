@@ -1,8 +1,11 @@
 // Starts a server as a child process (the service, or the hello-world ceiling) on a free 127.0.0.1 port, waits
 // until it answers, and reads its memory from /proc (Linux): VmRSS now, VmHWM = peak since start.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Child {
@@ -11,7 +14,7 @@ export interface Child {
   pid: number;
   rssBytes(): Promise<number>;
   peakRssBytes(): Promise<number>;
-  /** Last lines the process wrote, for error messages. */
+  /** Last lines the process wrote (its log), for error messages. */
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -37,6 +40,8 @@ export interface StartOptions {
   /** Script run with `node --import tsx`, exactly as `npm start` runs the service. */
   script: string;
   env: Record<string, string>;
+  /** Extra flags for node, e.g. --cpu-prof. */
+  nodeArgs?: string[];
   readyPath?: string;
   timeoutMs?: number;
 }
@@ -44,21 +49,27 @@ export interface StartOptions {
 export async function startChild(options: StartOptions): Promise<Child> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', options.script], {
+  // The log goes to a file, not a pipe: reading tens of thousands of log lines a second would cost the load
+  // generator (this process) CPU that belongs to the measurement.
+  const logPath = join(tmpdir(), `edgecart-bench-${process.pid}-${port}.log`);
+  const logFd = openSync(logPath, 'w');
+  const proc: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
+  closeSync(logFd);
+  const tail = () => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
   };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${tail}`);
+    if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${tail()}`);
     try {
       const res = await fetch(url + (options.readyPath ?? '/health'));
       if (res.ok) break;
@@ -67,7 +78,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
     }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`${options.name} did not become ready:\n${tail}`);
+      throw new Error(`${options.name} did not become ready:\n${tail()}`);
     }
     await sleep(100);
   }
@@ -78,13 +89,14 @@ export async function startChild(options: StartOptions): Promise<Child> {
     pid,
     rssBytes: () => procStatus(pid, 'VmRSS'),
     peakRssBytes: () => procStatus(pid, 'VmHWM'),
-    output: () => tail,
+    output: tail,
     async stop() {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       const code = await exited;
       clearTimeout(timer);
+      rmSync(logPath, { force: true });
       return code;
     },
   };

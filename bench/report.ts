@@ -2,7 +2,7 @@
 import type { Measurement } from './measure.js';
 import type { SoakResult } from './soak.js';
 import type { StampedeResult } from './stampede.js';
-import type { Check } from './targets.js';
+import { type Check, roundRatio } from './targets.js';
 
 export interface Machine {
   date: string;
@@ -19,9 +19,10 @@ export interface Run {
   machine: Machine;
   connections: number;
   durationSec: number;
+  rounds: number;
   settings: string[];
+  /** The first is the hello-world ceiling. */
   measurements: Measurement[];
-  helloRequestsPerSec: number;
   stampedes: StampedeResult[];
   slowQueryMs: number;
   peakRssBytes: number;
@@ -51,14 +52,15 @@ function throughputRows(run: Run): string[][] {
   return run.measurements.map((m) => [
     m.name,
     rps(m.requestsPerSec),
-    (m.requestsPerSec / run.helloRequestsPerSec).toFixed(2),
+    roundRatio(m, run.measurements[0]!).toFixed(2),
+    m.roundRps.map((r) => rps(r)).join(' / '),
     `${m.p50Ms}`,
     `${m.p99Ms}`,
     String(m.errors),
   ]);
 }
 
-const THROUGHPUT_HEADER = ['scenario', 'req/s', '× hello', 'p50 ms', 'p99 ms', 'errors'];
+const THROUGHPUT_HEADER = ['scenario', 'req/s', '× hello', 'req/s per round', 'p50 ms', 'p99 ms', 'errors'];
 const STAMPEDE_HEADER = [
   'stampede',
   'requests',
@@ -99,11 +101,11 @@ export function renderText(run: Run): string {
   const out = [
     '',
     `edgecart bench — ${run.machine.date}, ${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}`,
-    `${run.connections} connections, ${run.durationSec} s per scenario after warm-up; load generator on the same machine`,
+    `${run.connections} connections, ${run.rounds} interleaved rounds of ${run.durationSec} s per scenario; load generator on the same machine`,
     '',
     ...table(THROUGHPUT_HEADER, throughputRows(run)),
     '',
-    `Stampede: ${run.stampedes[0]?.requests ?? 0} concurrent GETs of one cold product, every products query slowed by ${run.slowQueryMs} ms`,
+    `Stampede: ${run.stampedes[0]?.requests ?? 0} concurrent GETs of one cold list page, every products query slowed by ${run.slowQueryMs} ms`,
     ...table(STAMPEDE_HEADER, stampedeRows(run)),
     '',
     `Service peak RSS (VmHWM): ${mb(run.peakRssBytes)}`,
@@ -131,7 +133,7 @@ export function renderMarkdown(run: Run): string {
     `- Commit: ${m.commit}`,
     `- CPU: ${m.cpus} × ${m.cpuModel} (nproc ${m.cpus}); memory ${m.memoryGiB} GiB`,
     `- Node ${m.node}; ${m.postgres}; Redis ${m.redis}`,
-    `- Load: autocannon (programmatic API, one worker) on the same machine, ${run.connections} connections, pipelining 1, ${run.durationSec} s measured after a warm-up per scenario`,
+    `- Load: autocannon (programmatic API, one worker) on the same machine, ${run.connections} connections, pipelining 1, ${run.rounds} rounds of ${run.durationSec} s per scenario after a warm-up`,
     ...run.settings.map((s) => `- ${s}`),
     '',
     '## Throughput and latency',
@@ -140,7 +142,7 @@ export function renderMarkdown(run: Run): string {
     '',
     '## Stampede',
     '',
-    `${run.stampedes[0]?.requests ?? 0} requests for one cold product id in flight at once, while every query of \`products\``,
+    `${run.stampedes[0]?.requests ?? 0} requests for one cold list page (\`GET /api/products?limit=7\`) in flight at once, while every query of \`products\``,
     `sleeps ${run.slowQueryMs} ms (bench/slow-query.ts swaps the table for a view over it for the duration). "DB queries`,
     '(service)" is the delta of `edgecart_db_queries_total`; "DB queries (PostgreSQL)" counts executions of the slow',
     'view itself.',

@@ -2,8 +2,11 @@
 //   npm run bench                 everything, then writes docs/benchmarks.md
 //   npm run bench -- --soak       only the soak
 //   npm run bench -- --no-soak    everything but the soak
-// Options: --duration S (per scenario, 10), --warmup S (3), --connections N (50), --soak-duration S (60),
-//          --slow-ms MS (stampede's slow query, 100), --no-write (leave docs/benchmarks.md alone).
+// Options: --duration S (per scenario and round, 5), --rounds N (3), --warmup S (first round, 3), --connections N (50), --soak-duration S (60),
+//          --slow-ms MS (stampede's slow query, 300), --no-write (leave docs/benchmarks.md alone),
+//          --node-args "FLAGS" (extra node flags for the service, e.g. --max-old-space-size=192),
+//          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
+//          --cpu-prof (write V8 CPU profiles of every service process to bench/profiles/, open in Chrome DevTools).
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
 // database `edgecart_bench` and Redis key prefix and removes both at the end.
 import { execFileSync } from 'node:child_process';
@@ -14,7 +17,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { type Child, startChild } from './child.js';
 import { type BenchDatabase, createBenchDatabase } from './database.js';
-import { type Measurement, measure } from './measure.js';
+import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
 import { type Machine, type Run, renderMarkdown, renderText } from './report.js';
 import { cartSession, listCursors, registeredShopper } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
@@ -26,16 +29,21 @@ const { values: args } = parseArgs({
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     'soak-duration': { type: 'string', default: '60' },
-    'slow-ms': { type: 'string', default: '100' },
+    'slow-ms': { type: 'string', default: '300' },
+    'node-args': { type: 'string', default: '' },
+    'cpu-prof': { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 const durationSec = Number(args.duration);
 const warmupSec = Number(args.warmup);
 const connections = Number(args.connections);
+const rounds = Number(args.rounds);
 const slowQueryMs = Number(args['slow-ms']);
 const STAMPEDE_CONCURRENCY = 200;
 
@@ -57,12 +65,35 @@ function serviceEnv(db: BenchDatabase, instance: string, extra: Record<string, s
     LOG_LEVEL: 'info',
     RATE_LIMIT_MAX: '1000000',
     AUTH_RATE_LIMIT_MAX: '1000000',
+    TRUST_PROXY_HOPS: '1',
     ...extra,
+    ...envOverrides,
   };
 }
 
-const startService = (db: BenchDatabase, instance: string, extra?: Record<string, string>) =>
-  startChild({ name: `service (${instance})`, script: 'service/src/server.ts', env: serviceEnv(db, instance, extra) });
+const envOverrides = Object.fromEntries(
+  args.env.map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`--env expects KEY=VALUE, got "${kv}"`);
+    return [kv.slice(0, eq), kv.slice(eq + 1)];
+  }),
+);
+const PROFILE_DIR = new URL('profiles/', import.meta.url).pathname;
+const serviceNodeArgs = [
+  ...args['node-args'].split(' ').filter(Boolean),
+  ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+];
+
+async function startService(db: BenchDatabase, instance: string, extra?: Record<string, string>): Promise<Child> {
+  const child = await startChild({
+    name: `service (${instance})`,
+    script: 'service/src/server.ts',
+    env: serviceEnv(db, instance, extra),
+    nodeArgs: serviceNodeArgs,
+  });
+  children.add(child);
+  return child;
+}
 
 async function machine(db: BenchDatabase): Promise<Machine> {
   const client = new pg.Client({ connectionString: db.url });
@@ -100,13 +131,28 @@ async function removeRedisKeys(): Promise<void> {
   await redis.close();
 }
 
+// Every server this run started, so an interrupted run (Ctrl-C) stops them too.
+const children = new Set<Child>();
+
+async function stopChild(child: Child): Promise<void> {
+  await child.stop();
+  children.delete(child);
+}
+
 async function withChild<T>(start: () => Promise<Child>, fn: (child: Child) => Promise<T>): Promise<T> {
   const child = await start();
+  children.add(child);
   try {
     return await fn(child);
   } finally {
-    await child.stop();
+    await stopChild(child);
   }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...children].map((c) => c.stop())).finally(() => process.exit(130));
+  });
 }
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -132,88 +178,104 @@ async function runSoak(db: BenchDatabase): Promise<SoakResult> {
   );
 }
 
+interface Scenario {
+  name: string;
+  child: Child;
+  options: (child: Child) => Omit<Parameters<typeof measure>[0], 'name' | 'connections' | 'durationSec' | 'warmupSec'>;
+}
+
 async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'>> {
-  const common = { connections, durationSec, warmupSec };
-  const [warmId, coldIdOn, coldIdOff, cartId] = db.productIds;
-  const measurements: Measurement[] = [];
+  const [warmId, cartId] = db.productIds;
   const stampedes: StampedeResult[] = [];
-
-  log('hello-world ceiling');
-  const hello = await withChild(
-    () => startChild({ name: 'hello-world', script: 'bench/hello-world.ts', env: { LOG_LEVEL: 'info' } }),
-    (child) => measure({ ...common, name: 'hello-world (bare Fastify)', url: `${child.url}/` }),
-  );
-  measurements.push(hello);
-
-  let peakRssBytes = 0;
-  const cached = await withChild(
-    () => startService(db, 'cached'),
-    async (svc) => {
-      log('warm cache: list, by id, cart');
-      const listWarm = await measure({
-        ...common,
-        name: 'GET /api/products?limit=20 (warm cache)',
-        url: `${svc.url}/api/products?limit=20`,
-      });
-      const byIdWarm = await measure({
-        ...common,
-        name: 'GET /api/products/:id (warm cache)',
-        url: `${svc.url}/api/products/${warmId}`,
-      });
-      const cookies = await Promise.all(Array.from({ length: connections }, () => cartSession(svc.url, cartId!)));
-      let next = 0;
-      const cart = await measure({
-        ...common,
-        name: 'PUT /api/cart/items/:id (session)',
-        url: svc.url,
+  // Every server runs for the whole comparison and the scenarios take turns, round after round: a burst of load
+  // from a neighbour on this shared machine then hits all of them alike instead of skewing one.
+  log('starting hello-world, the service (cache on) and the service (cache off)');
+  const hello = await startChild({ name: 'hello-world', script: 'bench/hello-world.ts', env: { LOG_LEVEL: 'info' } });
+  children.add(hello);
+  const cached = await startService(db, 'cached');
+  const uncached = await startService(db, 'nocache', { CACHE_TTL_SECONDS: '0' });
+  const xCache = await fetch(`${uncached.url}/api/products/${warmId}`).then((r) => r.headers.get('x-cache'));
+  if (xCache !== 'miss') throw new Error(`with CACHE_TTL_SECONDS=0 x-cache is "${xCache}", expected "miss"`);
+  const cookies = await Promise.all(Array.from({ length: connections }, () => cartSession(cached.url, cartId!)));
+  let nextCookie = 0;
+  const scenarios: Scenario[] = [
+    { name: 'hello-world (bare Fastify)', child: hello, options: (c) => ({ url: `${c.url}/` }) },
+    {
+      name: 'GET /api/products?limit=20 (warm cache)',
+      child: cached,
+      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
+    },
+    {
+      name: 'GET /api/products/:id (warm cache)',
+      child: cached,
+      options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
+    },
+    {
+      name: 'GET /api/products?limit=20 (cache off)',
+      child: uncached,
+      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
+    },
+    {
+      name: 'GET /api/products/:id (cache off)',
+      child: uncached,
+      options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
+    },
+    {
+      name: 'PUT /api/cart/items/:id (session)',
+      child: cached,
+      options: (c) => ({
+        url: c.url,
         requests: [
           {
             method: 'PUT',
             path: `/api/cart/items/${cartId}`,
             setupRequest: (req) => ({
               ...req,
-              headers: { 'content-type': 'application/json', cookie: cookies[next++ % cookies.length]! },
-              body: JSON.stringify({ quantity: 1 + (next % 5) }),
+              headers: {
+                ...ALB_HEADERS,
+                'content-type': 'application/json',
+                cookie: cookies[nextCookie++ % cookies.length]!,
+              },
+              body: JSON.stringify({ quantity: 1 + (nextCookie % 5) }),
             }),
           },
         ],
-      });
-      log('stampede, single-flight on');
-      stampedes.push(
-        await stampede({
-          name: 'single-flight on',
-          baseUrl: svc.url,
-          databaseUrl: db.url,
-          productId: coldIdOn!,
-          concurrency: STAMPEDE_CONCURRENCY,
-          slowQueryMs,
-        }),
-      );
-      peakRssBytes = await svc.peakRssBytes();
-      return { listWarm, byIdWarm, cart };
+      }),
     },
-  );
-
-  const uncached = await withChild(
-    () => startService(db, 'nocache', { CACHE_TTL_SECONDS: '0' }),
-    async (svc) => {
-      log('cache off (database path): list, by id');
-      const listDb = await measure({
-        ...common,
-        name: 'GET /api/products?limit=20 (cache off)',
-        url: `${svc.url}/api/products?limit=20`,
-      });
-      const byIdDb = await measure({
-        ...common,
-        name: 'GET /api/products/:id (cache off)',
-        url: `${svc.url}/api/products/${warmId}`,
-      });
-      const headers = await fetch(`${svc.url}/api/products/${warmId}`).then((r) => r.headers.get('x-cache'));
-      if (headers !== 'miss') log(`WARNING: with CACHE_TTL_SECONDS=0 x-cache is "${headers}", expected "miss"`);
-      return { listDb, byIdDb };
-    },
-  );
-  measurements.push(cached.listWarm, cached.byIdWarm, uncached.listDb, uncached.byIdDb, cached.cart);
+  ];
+  const results = scenarios.map(() => [] as Measurement[]);
+  let peakRssBytes = 0;
+  try {
+    for (let round = 0; round < rounds; round++) {
+      log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
+      for (const [i, sc] of scenarios.entries()) {
+        results[i]!.push(
+          await measure({
+            ...sc.options(sc.child),
+            name: sc.name,
+            connections,
+            durationSec,
+            // JIT, pools and caches warm up once; later rounds only re-open connections.
+            warmupSec: round === 0 ? warmupSec : 1,
+          }),
+        );
+      }
+    }
+    log('stampede, single-flight on');
+    stampedes.push(
+      await stampede({
+        name: 'single-flight on',
+        baseUrl: cached.url,
+        databaseUrl: db.url,
+        path: '/api/products?limit=7',
+        concurrency: STAMPEDE_CONCURRENCY,
+        slowQueryMs,
+      }),
+    );
+    peakRssBytes = await cached.peakRssBytes();
+  } finally {
+    await Promise.all([hello, cached, uncached].map((c) => stopChild(c)));
+  }
 
   await withChild(
     () => startService(db, 'nosingleflight', { CACHE_SINGLE_FLIGHT: 'false' }),
@@ -224,7 +286,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
           name: 'single-flight off',
           baseUrl: svc.url,
           databaseUrl: db.url,
-          productId: coldIdOff!,
+          path: '/api/products?limit=8',
           concurrency: STAMPEDE_CONCURRENCY,
           slowQueryMs,
         }),
@@ -232,25 +294,35 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     },
   );
 
+  const measurements = results.map(combineRounds);
+  const [helloM, listWarm, byIdWarm, listDb, byIdDb] = measurements as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
   const checks = evaluate({
-    hello,
-    listWarm: cached.listWarm,
-    byIdWarm: cached.byIdWarm,
-    listDb: uncached.listDb,
-    byIdDb: uncached.byIdDb,
+    hello: helloM,
+    listWarm,
+    byIdWarm,
+    listDb,
+    byIdDb,
     stampedeOn: stampedes[0]!,
     peakRssBytes,
   });
   return {
     connections,
     durationSec,
+    rounds,
     settings: [
-      'Service: `node --import tsx service/src/server.ts` (as `npm start`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size',
+      ...(args.env.length > 0 ? [`Service environment overrides: ${args.env.join(' ')}`] : []),
+      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}--import tsx service/src/server.ts\` (as \`npm start\`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
       'Hello-world ceiling: bench/hello-world.ts, bare Fastify 5 with the same Node flags, host and logger level',
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
+      `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
     ],
     measurements,
-    helloRequestsPerSec: hello.requestsPerSec,
     stampedes,
     slowQueryMs,
     peakRssBytes,

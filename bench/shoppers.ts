@@ -1,5 +1,6 @@
 // Sessions for the bench's load: an anonymous cart session (first PUT creates it) or a registered shopper.
 // Cookies are kept as the `name=value` pairs the service set; nothing else from Set-Cookie matters here.
+import { ALB_HEADERS } from './measure.js';
 
 function cookieHeader(res: Response, previous = ''): string {
   const jar = new Map(
@@ -24,7 +25,7 @@ async function expectStatus(res: Response, expected: number, what: string): Prom
 export async function cartSession(baseUrl: string, productId: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/cart/items/${productId}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...ALB_HEADERS, 'content-type': 'application/json' },
     body: JSON.stringify({ quantity: 1 }),
   });
   await expectStatus(res, 200, 'PUT /api/cart/items/:id');
@@ -37,7 +38,7 @@ export async function cartSession(baseUrl: string, productId: string): Promise<s
 export async function registeredShopper(baseUrl: string, email: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...ALB_HEADERS, 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: 'bench-password-0123456789' }),
   });
   await expectStatus(res, 201, 'POST /api/auth/register');
@@ -50,7 +51,7 @@ export async function listCursors(baseUrl: string, limit: number): Promise<strin
   let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
     const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-    const res = await fetch(`${baseUrl}/api/products?limit=${limit}${query}`);
+    const res = await fetch(`${baseUrl}/api/products?limit=${limit}${query}`, { headers: ALB_HEADERS });
     if (!res.ok) throw new Error(`GET /api/products answered ${res.status}`);
     const body = (await res.json()) as { nextCursor: string | null };
     if (body.nextCursor === null) break;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
 import type { Child } from './child.js';
-import { type Measurement, measure } from './measure.js';
+import { ALB_HEADERS, type Measurement, measure } from './measure.js';
 
 export interface SoakResult {
   measurement: Measurement;
@@ -36,6 +36,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export function journey(shopperCookies: string[], productIds: string[], cursors: string[]): autocannon.Request[] {
   const free: Shopper[] = shopperCookies.map((cookie) => ({ cookie }));
   const headers = (ctx: JourneyContext, json = false): Record<string, string> => ({
+    ...ALB_HEADERS,
     cookie: ctx.shopper!.cookie,
     ...(json ? { 'content-type': 'application/json' } : {}),
   });

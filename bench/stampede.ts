@@ -1,5 +1,7 @@
-// The stampede: `concurrency` requests for one cold product id, all in flight at once, while every products query
+// The stampede: `concurrency` requests for one cold cache key, all in flight at once, while every products query
 // is made slow from outside (slow-query.ts). With single-flight the service should send ONE query for the key.
+// The key is a list page (a `limit` no other scenario uses): Prisma itself batches concurrent findUnique calls
+// into one query, so a by-id stampede would look collapsed even without single-flight.
 import { Pool } from 'undici';
 import { scrape, total } from './metrics.js';
 import { withSlowProducts } from './slow-query.js';
@@ -26,7 +28,8 @@ export async function stampede(opts: {
   name: string;
   baseUrl: string;
   databaseUrl: string;
-  productId: string;
+  /** A catalog path whose cache key is cold, e.g. /api/products?limit=7. */
+  path: string;
   concurrency: number;
   slowQueryMs: number;
 }): Promise<StampedeResult> {
@@ -45,7 +48,7 @@ export async function stampede(opts: {
         Array.from({ length: opts.concurrency }, async () => {
           const t0 = performance.now();
           try {
-            const res = await pool.request({ path: `/api/products/${opts.productId}`, method: 'GET' });
+            const res = await pool.request({ path: opts.path, method: 'GET' });
             await res.body.dump();
             return { status: res.statusCode, ms: performance.now() - t0 };
           } catch {

@@ -1,5 +1,5 @@
 // Issue #5's targets, evaluated as ratios within one run (so a busy or slow machine moves both sides together).
-import type { Measurement } from './measure.js';
+import { type Measurement, median } from './measure.js';
 import type { StampedeResult } from './stampede.js';
 
 export interface Check {
@@ -19,13 +19,20 @@ export interface Figures {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+/** Median over rounds of a's req/s divided by b's in the same round (rounds ran back to back). */
+export function roundRatio(a: Measurement, b: Measurement): number {
+  const n = Math.min(a.roundRps.length, b.roundRps.length);
+  if (n === 0) return ratio(a.requestsPerSec, b.requestsPerSec);
+  return median(Array.from({ length: n }, (_, i) => ratio(a.roundRps[i]!, b.roundRps[i]!)));
+}
 const f2 = (n: number) => n.toFixed(2);
 
 export function evaluate(f: Figures): Check[] {
-  const listVsHello = ratio(f.listWarm.requestsPerSec, f.hello.requestsPerSec);
-  const byIdVsHello = ratio(f.byIdWarm.requestsPerSec, f.hello.requestsPerSec);
-  const listVsDb = ratio(f.listWarm.requestsPerSec, f.listDb.requestsPerSec);
-  const byIdVsDb = ratio(f.byIdWarm.requestsPerSec, f.byIdDb.requestsPerSec);
+  const listVsHello = roundRatio(f.listWarm, f.hello);
+  const byIdVsHello = roundRatio(f.byIdWarm, f.hello);
+  const listVsDb = roundRatio(f.listWarm, f.listDb);
+  const byIdVsDb = roundRatio(f.byIdWarm, f.byIdDb);
   const rssMb = f.peakRssBytes / 2 ** 20;
   return [
     { target: 'warm list ≥ 0.40 × hello-world req/s', measured: f2(listVsHello), pass: listVsHello >= 0.4 },

@@ -3,6 +3,7 @@
 // flight keeps the generator itself bounded and counts the arrivals it had to drop. Then in-flight journeys get a
 // grace period to finish before they are aborted.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { JOURNEYS, type JourneyEnv, type JourneyName, journeys } from './journeys.js';
 import { Shopper, StepFailed } from './shopper.js';
@@ -79,6 +80,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   const dispatcher = new Agent({ connections: options.maxActive, keepAliveTimeout: 10_000 });
   const stats = new Stats();
   const abort = new AbortController();
+  // Every in-flight request and pause listens for the end of the run.
+  setMaxListeners(0, abort.signal);
   const env: JourneyEnv = {
     thinkMs: options.thinkMs,
     runId: randomUUID().slice(0, 8),
