@@ -2,7 +2,8 @@
 // browse and page through the catalog, add two products, register, check out, find the order in the
 // history; then lose a race for the last units and read why the checkout failed. Screenshots of the main
 // pages go to docs/screenshots/ (the README shows them). No request may leave 127.0.0.1.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -24,7 +25,28 @@ let catalog: Product[];
 const requestedHosts = new Set<string>();
 const pageErrors: string[] = [];
 
+// Evaluated through the DevTools protocol, which the page's strict CSP (script-src 'self') rightly does not let
+// a <script> tag do.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA rules on the page as the shopper sees it now: no violations allowed. */
+async function audit(p: Page): Promise<string[]> {
+  await p.evaluate(AXE_SOURCE);
+  const violations = await p.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(o: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  return violations;
+}
+
+/** Screenshot for docs/screenshots/, after checking the page's accessibility. */
 async function snap(p: Page, name: string): Promise<void> {
+  expect(await audit(p), `accessibility of ${name}`).toEqual([]);
   await p.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
