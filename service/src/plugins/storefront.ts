@@ -77,6 +77,7 @@ async function storefront(app: FastifyInstance, options: StorefrontOptions): Pro
       serveDotFiles: false,
       cacheControl: false,
       etag: true,
+      schemaHide: true,
       lastModified: true,
       setHeaders(reply, filePath) {
         reply.header('cache-control', cacheControlFor(relative(distDir, filePath).split(sep).join('/'), hashed));
@@ -87,8 +88,9 @@ async function storefront(app: FastifyInstance, options: StorefrontOptions): Pro
       if (!wantsPage(request)) return reply.callNotFound();
       return reply.sendFile('index.html');
     };
-    site.get('/', page);
-    site.get('/*', page);
+    // Pages are not part of the API: keep them out of the OpenAPI document.
+    site.get('/', { schema: { hide: true } }, page);
+    site.get('/*', { schema: { hide: true } }, page);
   });
 }
 
