@@ -1,0 +1,79 @@
+// Spawns the real service exactly as `npm start` does (`node --import tsx service/src/server.ts`) on a free
+// 127.0.0.1 port, waits until /health answers, and keeps the tail of its log for failure messages.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './ports.js';
+import { exitOf, kill, track } from './processes.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const LOG_TAIL_CHARS = 8_000;
+
+export interface ServiceProcess {
+  name: string;
+  port: number;
+  url: string;
+  proc: ChildProcess;
+  /** Last lines the service wrote. */
+  log(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends a signal (SIGTERM for a graceful shutdown). */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGKILL, as when an instance dies. */
+  kill(): Promise<void>;
+}
+
+export async function startService(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = track(
+    spawn(process.execPath, ['--import', 'tsx', 'service/src/server.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_MAX: '0',
+        AUTH_RATE_LIMIT_MAX: '0',
+        REGION: 'test-region-1',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let tail = '';
+  const append = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-LOG_TAIL_CHARS);
+  };
+  proc.stdout?.on('data', append);
+  proc.stderr?.on('data', append);
+  const exited = exitOf(proc);
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode} before it was ready:\n${tail}`);
+    const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await kill(proc);
+      throw new Error(`${name} did not answer /health within 20 s:\n${tail}`);
+    }
+    await sleep(100);
+  }
+  return {
+    name,
+    port,
+    url,
+    proc,
+    log: () => tail,
+    exited,
+    signal: (signal) => proc.kill(signal),
+    kill: () => kill(proc),
+  };
+}
