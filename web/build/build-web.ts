@@ -10,7 +10,7 @@ import { generateProductImages } from './generate-images.js';
 export const WEB_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 
-export async function buildWeb(outDir = DIST_DIR): Promise<string> {
+export async function buildWeb(outDir = DIST_DIR, logLevel: 'info' | 'warn' = 'warn'): Promise<string> {
   await generateProductImages();
   // Vite takes NODE_ENV from the environment, and vitest sets it to "test": build what production ships.
   const nodeEnv = process.env.NODE_ENV;
@@ -19,7 +19,7 @@ export async function buildWeb(outDir = DIST_DIR): Promise<string> {
     await build({
       configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
       mode: 'production',
-      logLevel: 'warn',
+      logLevel,
       build: { outDir, emptyOutDir: true },
     });
   } finally {
@@ -73,17 +73,23 @@ async function withLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 18
 
 /**
  * web/dist built from the current sources: built at most once however many test files ask (in parallel
- * workers), and never rebuilt under a running server unless a source changed.
+ * workers), and never rebuilt under a running server unless a source changed. `force` always rebuilds
+ * (`npm run build:web`); either way the stamp it leaves lets later callers skip the work.
  */
-export async function ensureWebBuild(): Promise<string> {
+export async function ensureWebBuild(options: { force?: boolean; logLevel?: 'info' | 'warn' } = {}): Promise<string> {
   return withLock(join(WEB_ROOT, '.build.lock'), async () => {
     await generateProductImages();
     const digest = await inputsDigest();
     const stampFile = join(DIST_DIR, '.build-stamp');
     const stamp = await readFile(stampFile, 'utf8').catch(() => null);
-    if (stamp === digest && existsSync(join(DIST_DIR, 'index.html'))) return DIST_DIR;
-    await buildWeb(DIST_DIR);
+    if (!options.force && stamp === digest && existsSync(join(DIST_DIR, 'index.html'))) return DIST_DIR;
+    await buildWeb(DIST_DIR, options.logLevel);
     await writeFile(stampFile, digest);
     return DIST_DIR;
   });
+}
+
+// `npm run build:web`
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await ensureWebBuild({ force: true, logLevel: 'info' });
 }

@@ -1,12 +1,11 @@
 // The real service for browser tests, set up like every service test (service/test/helpers): a database of
 // its own cloned from the migrated template, its own Redis key prefix; plus the demo catalog (prisma/seed.ts)
-// and the built storefront, listening on an ephemeral port of 127.0.0.1 so a real browser can reach it.
+// and the built storefront (served by the app as app.ts builds it), listening on an ephemeral port of 127.0.0.1 so a real browser can reach it.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { seed } from '../../prisma/seed.js';
 import { buildApp } from '../../service/src/app.js';
-import storefront from '../../service/src/plugins/storefront.js';
 import { clearRedisPrefix, testConfig } from '../../service/test/helpers/app.js';
 import { createTestDatabase } from '../../service/test/helpers/database.js';
 
@@ -29,9 +28,6 @@ export async function startShop(region = 'e2e-local'): Promise<RunningShop> {
   try {
     await seed({ databaseUrl: db.url, assetsBaseUrl: '/assets' });
     app = await buildApp(testConfig(db, prefix, { REGION: region }), { logger: false });
-    // app.ts registers the storefront; web/test/storefront-wiring.test.ts checks that it does. Registering it
-    // here when missing keeps this browser test about the storefront itself.
-    if (!app.hasPlugin('edgecart-storefront')) await app.register(storefront);
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await close();
