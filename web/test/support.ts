@@ -1,6 +1,7 @@
 // The real service for browser tests, set up like every service test (service/test/helpers): a database of
 // its own cloned from the migrated template, its own Redis key prefix; plus the demo catalog (prisma/seed.ts)
-// and the built storefront (served by the app as app.ts builds it), listening on an ephemeral port of 127.0.0.1 so a real browser can reach it.
+// and the built storefront (served by the app exactly as app.ts builds it), listening on an ephemeral port of
+// 127.0.0.1 so a real browser can reach it.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
