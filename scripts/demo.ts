@@ -4,6 +4,7 @@
 import { ConfigError, loadConfig, type ServiceConfig } from '../service/src/config.js';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
 import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seed } from '../prisma/seed.js';
+import { ensureWebBuild } from '../web/build/build-web.js';
 
 let config: ServiceConfig;
 try {
@@ -31,6 +32,13 @@ try {
   console.error(`Could not prepare the database at ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
   console.error('Is PostgreSQL running? (docker compose up -d starts one; see README)');
   process.exit(1);
+}
+
+// The storefront is built once (and again only when its sources change), then served at `/`.
+try {
+  await ensureWebBuild();
+} catch (err) {
+  console.error(`Storefront build failed (${(err as Error).message}); serving the API only`);
 }
 
 const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;

@@ -103,6 +103,12 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   echo "ASSETS_BUCKET=${ASSETS_BUCKET}"
   echo "ASSETS_BASE_URL=${ASSETS_BASE_URL}"
   echo 'LOG_LEVEL=info'
+  # X-Forwarded-For is written by CloudFront, then the ALB: trust exactly those two hops for the client IP.
+  echo 'TRUST_PROXY_HOPS=2'
+  # On stop: /health turns 503 at once and the service keeps serving for 5 s, then finishes in-flight
+  # requests within 35 s, inside docker's 45 s --stop-timeout.
+  echo 'DRAIN_DELAY_MS=5000'
+  echo 'SHUTDOWN_GRACE_MS=35000'
   echo "NODE_EXTRA_CA_CERTS=${CA_FILE_IN_CONTAINER}"
   if [[ $RUN_MIGRATIONS == true ]]; then
     echo 'RUN_MIGRATIONS=true'

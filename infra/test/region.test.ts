@@ -520,12 +520,17 @@ describe.each([
         'ASSETS_BUCKET',
         'ASSETS_BASE_URL',
         'LOG_LEVEL',
+        'TRUST_PROXY_HOPS',
+        'DRAIN_DELAY_MS',
+        'SHUTDOWN_GRACE_MS',
         'NODE_EXTRA_CA_CERTS',
         'RUN_MIGRATIONS',
       ];
       const script = userDataOf(run(), region);
       expect(containerEnvNames(script)).toEqual(expected);
       expect(script).toContain(`readonly RUN_MIGRATIONS='${region === PRIMARY ? 'true' : 'false'}'`);
+      // CloudFront then the ALB: the client IP (rate limiting) is the third address from the right.
+      expect(script).toContain("echo 'TRUST_PROXY_HOPS=2'");
       expect(script).toContain(`readonly ASSETS_BUCKET='${assetsBucketName(ACCOUNT_ID, region)}'`);
       expect(script).toContain("readonly ASSETS_BASE_URL='https://shop.example.com/assets'");
       expect(script).toContain(`readonly REDIS_HOST='master.edgecart-${region}.c0ffee.${region}.cache.amazonaws.com'`);

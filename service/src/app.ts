@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
 import securityPlugin from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
+import storefrontPlugin from './plugins/storefront.js';
 import swaggerPlugin from './plugins/swagger.js';
 import { createRedis, type Redis } from './redis.js';
 import authRoutes from './routes/auth.js';
@@ -114,6 +115,9 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     await scope.register(adminProductRoutes);
     await scope.register(uploadRoutes);
   });
+
+  // The storefront's built files at `/` (when web/dist exists); registered last, it never shadows a route.
+  await app.register(storefrontPlugin);
 
   return app;
 }
