@@ -21,7 +21,7 @@ export const CACHE_PAGE = 'public, max-age=60, must-revalidate';
 export const CACHE_SHORT = 'public, max-age=3600';
 
 export interface StorefrontFilesArgs {
-  /** Name of the assets bucket (the primary region's; replication copies it to the others). */
+  /** Name of the assets bucket it goes into (each region uploads into its own; see region/index.ts). */
   bucket: pulumi.Input<string>;
   /** The Vite build output; web/dist of this checkout by default. */
   distDir?: string;
