@@ -77,7 +77,7 @@ describe('Pulumi.yaml', () => {
     loadConfig(source, { get: (k) => (k === 'region' ? 'eu-west-2' : undefined) }, 'test');
     return read;
   }
-  const regional = { role: 'secondary', domain: 'shop.example.com', globalStack: 'acme/edgecart/global' };
+  const regional = { role: 'secondary', domain: 'shop.example.com', globalStack: 'organization/edgecart/global' };
   const global = { role: 'global', domain: 'shop.example.com', regions: '["ap-south-1","eu-west-2"]' };
 
   it('runs infra/index.ts under tsx as the edgecart project', () => {

@@ -15,7 +15,7 @@ import { GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
 import { ACCOUNT_ID, type RecordedResource } from './mocks.js';
 import { type FlatConfig, type ProgramRun, runProgram, stackConfig } from './program.js';
 
-export const GLOBAL_STACK = 'acme/edgecart/global';
+export const GLOBAL_STACK = 'organization/edgecart/global';
 export const DOMAIN = 'shop.example.com';
 export const PRIMARY = 'ap-south-1';
 export const SECONDARY = 'eu-west-2';
