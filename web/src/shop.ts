@@ -27,6 +27,8 @@ export interface Shop {
   /** undefined while the first /api/auth/me is in flight. */
   user: User | null | undefined;
   cart: Cart | null;
+  /** Why the cart could not be loaded (e.g. sessions are unavailable), if it could not. */
+  cartError: string | null;
   cartCount: number;
   setQuantity(productId: string, quantity: number): Promise<void>;
   remove(productId: string): Promise<void>;
@@ -51,16 +53,20 @@ export function useShop(): Shop {
 export function useShopState(): Shop {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [cart, setCart] = useState<Cart | null>(null);
+  const [cartError, setCartError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
 
-  const refreshCart = useCallback(async () => setCart(await api.cart()), []);
+  const refreshCart = useCallback(async () => {
+    setCart(await api.cart());
+    setCartError(null);
+  }, []);
 
   useEffect(() => {
     api.me().then(setUser, (err: unknown) => {
       setUser(null);
       if (!(err instanceof ApiError && err.status === 401)) console.warn(err);
     });
-    refreshCart().catch((err: unknown) => console.warn(err));
+    refreshCart().catch((err: unknown) => setCartError(err instanceof ApiError ? err.message : String(err)));
   }, [refreshCart]);
 
   const announce = useCallback((message: string) => {
@@ -73,6 +79,7 @@ export function useShopState(): Shop {
     () => ({
       user,
       cart,
+      cartError,
       cartCount: cart?.items.reduce((n, line) => n + line.quantity, 0) ?? 0,
       refreshCart,
       async setQuantity(productId, quantity) {
@@ -96,7 +103,7 @@ export function useShopState(): Shop {
       announce,
       announcement,
     }),
-    [user, cart, refreshCart, announce, announcement],
+    [user, cart, cartError, refreshCart, announce, announcement],
   );
 }
 

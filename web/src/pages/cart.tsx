@@ -96,7 +96,18 @@ export function CartPage() {
     };
   }, [cart]);
 
-  if (!cart) return <Loading what="your cart" />;
+  if (!cart) {
+    return shop.cartError ? (
+      <section aria-labelledby="cart-title">
+        <h1 id="cart-title" tabIndex={-1} ref={focusOnArrival}>
+          Your cart
+        </h1>
+        <ErrorMessage message={`Your cart could not be loaded: ${shop.cartError}`} />
+      </section>
+    ) : (
+      <Loading what="your cart" />
+    );
+  }
   const currency = cart.currency ?? products.values().next().value?.currency ?? 'INR';
 
   const checkout = async () => {

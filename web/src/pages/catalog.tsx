@@ -54,6 +54,11 @@ export function CatalogPage({ after }: { after: string | null }) {
         Products
       </h1>
       <ErrorMessage message={error} />
+      {error && after && (
+        <p>
+          <a href="/">Back to the first page</a>
+        </p>
+      )}
       {!page && !error && <Loading what="products" />}
       {page && page.items.length === 0 && <p>No products here yet.</p>}
       {page && page.items.length > 0 && (
