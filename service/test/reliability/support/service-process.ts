@@ -23,7 +23,16 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-export async function startService(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+export interface StartServiceOptions {
+  /** Called with every line the service logs (pino JSON), e.g. to account for each request it accepted. */
+  onLogLine?: (line: string) => void;
+}
+
+export async function startService(
+  name: string,
+  env: Record<string, string>,
+  options: StartServiceOptions = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = track(
@@ -45,11 +54,19 @@ export async function startService(name: string, env: Record<string, string>): P
     }),
   );
   let tail = '';
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-LOG_TAIL_CHARS);
+  const reader = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-LOG_TAIL_CHARS);
+      if (!options.onLogLine) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line) options.onLogLine(line);
+    };
   };
-  proc.stdout?.on('data', append);
-  proc.stderr?.on('data', append);
+  proc.stdout?.on('data', reader());
+  proc.stderr?.on('data', reader());
   const exited = exitOf(proc);
 
   const deadline = Date.now() + 20_000;
