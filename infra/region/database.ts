@@ -67,9 +67,10 @@ export class Database extends pulumi.ComponentResource {
         engine: 'aurora-postgresql',
         engineVersion: args.engineVersion,
         globalClusterIdentifier: args.globalClusterId,
-        ...(primary
-          ? { databaseName: args.dbName, masterUsername: args.dbUsername, masterPassword: args.masterPassword }
-          : { enableGlobalWriteForwarding: true }),
+        ...(primary ? { databaseName: args.dbName, masterUsername: args.dbUsername, masterPassword: args.masterPassword } : {}),
+        // On in every region: a secondary forwards writes now; on the primary it does nothing until a
+        // switchover demotes it, and then Mumbai's instances keep writing through London with no manual step.
+        enableGlobalWriteForwarding: true,
         port: DB_PORT,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [args.securityGroupId],

@@ -620,7 +620,8 @@ describe('regions are identical apart from what config and role decide', () => {
     expect(primary).toMatchObject({ databaseName: 'edgecart', masterUsername: 'edgecart' });
     expect(isSecretInput(primary.masterPassword)).toBe(true);
     expect(unsecret(primary.masterPassword)).toBe('mock-master-password');
-    expect(primary.enableGlobalWriteForwarding).toBeUndefined();
+    // Ready for a switchover: when the primary is demoted it forwards writes at once.
+    expect(primary.enableGlobalWriteForwarding).toBe(true);
     expect(mumbai.ofType(T.instance)).toHaveLength(2);
     for (const [region, run] of [
       [SECONDARY, london],
