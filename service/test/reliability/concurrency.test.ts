@@ -92,14 +92,19 @@ describe('many buyers for the last unit, each with several products', () => {
     await emptyCarts();
     const last = await insertProduct(ctx.db, { name: 'Last one', stock: 1, priceCents: 5_000 });
     const others = await Promise.all(
-      ['Alpha', 'Beta', 'Gamma'].map((name, i) => insertProduct(ctx.db, { name, stock: 500, priceCents: 700 + i * 100 })),
+      ['Alpha', 'Beta', 'Gamma'].map((name, i) =>
+        insertProduct(ctx.db, { name, stock: 500, priceCents: 700 + i * 100 }),
+      ),
     );
     const random = prng(6);
     const carts = new Map<Client, Map<string, number>>();
     for (const b of buyers) {
       const extras = shuffled(others, random).slice(0, 1 + Math.floor(random() * 3));
-      const lines = shuffled([last, ...extras], random).map((p) => [p.id, p === last ? 1 : 1 + Math.floor(random() * 3)] as const);
-      for (const [id, quantity] of lines) expect((await b.put(`/api/cart/items/${id}`, { quantity })).statusCode).toBe(200);
+      const lines = shuffled([last, ...extras], random).map(
+        (p) => [p.id, p === last ? 1 : 1 + Math.floor(random() * 3)] as const,
+      );
+      for (const [id, quantity] of lines)
+        expect((await b.put(`/api/cart/items/${id}`, { quantity })).statusCode).toBe(200);
       carts.set(b, new Map(lines));
     }
     const prices = await repriceBehindTheCache([last, ...others]);
@@ -112,10 +117,14 @@ describe('many buyers for the last unit, each with several products', () => {
     const results = await Promise.all(buyers.map((b) => b.post('/api/orders')));
 
     const statuses = results.map((r) => r.statusCode);
-    expect(statuses.filter((s) => s !== 201 && s !== 409), results.map((r) => r.body).join('\n')).toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 201 && s !== 409),
+      results.map((r) => r.body).join('\n'),
+    ).toEqual([]);
     const winners = results.flatMap((r, i) => (r.statusCode === 201 ? [i] : []));
     expect(winners).toHaveLength(1);
-    for (const r of results) if (r.statusCode === 409) expect(r.json()).toMatchObject({ statusCode: 409, productId: last.id });
+    for (const r of results)
+      if (r.statusCode === 409) expect(r.json()).toMatchObject({ statusCode: 409, productId: last.id });
     const order = results[winners[0]!]!.json() as OrderBody;
     expectPricedFromDatabase(order, prices);
 
@@ -123,7 +132,8 @@ describe('many buyers for the last unit, each with several products', () => {
     expect((await stock([last])).get(last.id)).toBe(0);
     const winnerCart = carts.get(buyers[winners[0]!]!)!;
     const stockAfter = await stock(others);
-    for (const p of others) expect(stockAfter.get(p.id), p.name).toBe(stockBefore.get(p.id)! - (winnerCart.get(p.id) ?? 0));
+    for (const p of others)
+      expect(stockAfter.get(p.id), p.name).toBe(stockBefore.get(p.id)! - (winnerCart.get(p.id) ?? 0));
     expect(await deadlocks()).toBe(deadlocksBefore);
   });
 });
@@ -132,7 +142,9 @@ describe('overlapping multi-product carts checked out at once', () => {
   it('with enough stock: every checkout succeeds, no deadlock, stock down by exactly what was sold', async () => {
     await emptyCarts();
     const shelf = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => insertProduct(ctx.db, { name: `Shelf ${i}`, stock: 1_000, priceCents: 250 * (i + 1) })),
+      Array.from({ length: 5 }, (_, i) =>
+        insertProduct(ctx.db, { name: `Shelf ${i}`, stock: 1_000, priceCents: 250 * (i + 1) }),
+      ),
     );
     const random = prng(66);
     const wanted = new Map<string, number>();
@@ -149,7 +161,10 @@ describe('overlapping multi-product carts checked out at once', () => {
 
     const results = await Promise.all(buyers.map((b) => b.post('/api/orders')));
 
-    expect(results.map((r) => r.statusCode), results.map((r) => r.body).join('\n')).toEqual(buyers.map(() => 201));
+    expect(
+      results.map((r) => r.statusCode),
+      results.map((r) => r.body).join('\n'),
+    ).toEqual(buyers.map(() => 201));
     for (const r of results) expectPricedFromDatabase(r.json(), prices);
     const after = await stock(shelf);
     for (const p of shelf) expect(after.get(p.id), p.name).toBe(1_000 - (wanted.get(p.id) ?? 0));
@@ -159,7 +174,9 @@ describe('overlapping multi-product carts checked out at once', () => {
   it('with scarce stock: orders are all-or-nothing and no product goes below zero', async () => {
     await emptyCarts();
     const scarce = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => insertProduct(ctx.db, { name: `Scarce ${i}`, stock: 4, priceCents: 1_000 + i })),
+      Array.from({ length: 4 }, (_, i) =>
+        insertProduct(ctx.db, { name: `Scarce ${i}`, stock: 4, priceCents: 1_000 + i }),
+      ),
     );
     const random = prng(666);
     const carts = new Map<Client, Map<string, number>>();

@@ -104,14 +104,22 @@ describe('connections cut and refused', () => {
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['x-cache']).toBe('hit');
     }
-    const miss = await within(REFUSED_BOUND_MS, 'GET uncached product', app.inject({ url: `/api/products/${uncached.id}` }));
+    const miss = await within(
+      REFUSED_BOUND_MS,
+      'GET uncached product',
+      app.inject({ url: `/api/products/${uncached.id}` }),
+    );
     expect(miss.statusCode).toBe(503);
     expect(miss.json()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String) });
     expect(miss.json()).toMatchObject(databaseUnavailable);
     expect(miss.headers['retry-after']).toBeDefined();
 
     // The cart lives in Redis and prices come from the cached catalog: shopping carries on.
-    const add = await within(REFUSED_BOUND_MS, 'PUT cart item', shopper.put(`/api/cart/items/${cachedB.id}`, { quantity: 1 }));
+    const add = await within(
+      REFUSED_BOUND_MS,
+      'PUT cart item',
+      shopper.put(`/api/cart/items/${cachedB.id}`, { quantity: 1 }),
+    );
     expect(add.statusCode).toBe(200);
     expect(add.json().totalCents).toBe(2 * 4_000 + 1_500);
 
@@ -126,7 +134,10 @@ describe('connections cut and refused', () => {
     expect(checkout.statusCode).toBe(503);
     expect(checkout.json()).toMatchObject(databaseUnavailable);
 
-    expect(await ready()).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'fail', redis: 'ok' } } });
+    expect(await ready()).toEqual({
+      status: 503,
+      body: { status: 'unavailable', checks: { database: 'fail', redis: 'ok' } },
+    });
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
     expect((await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(ordersBefore);
 
@@ -135,7 +146,10 @@ describe('connections cut and refused', () => {
     const placed = await shopper.post('/api/orders');
     expect(placed.statusCode).toBe(201);
     expect(placed.json()).toMatchObject({ totalCents: 2 * 4_000 + 1_500 });
-    expect((await new Client(app).post('/api/auth/register', { email: 'after@test.io', password: 'long-enough-password' })).statusCode).toBe(201);
+    expect(
+      (await new Client(app).post('/api/auth/register', { email: 'after@test.io', password: 'long-enough-password' }))
+        .statusCode,
+    ).toBe(201);
     expect((await app.inject({ url: `/api/products/${uncached.id}` })).statusCode).toBe(200);
   });
 });
@@ -159,7 +173,14 @@ describe('connections black-holed (a partition: new connections hang)', () => {
     } finally {
       await recover();
     }
-    expect((await new Client(app).post('/api/auth/register', { email: 'partition@test.io', password: 'long-enough-password' })).statusCode).toBe(201);
+    expect(
+      (
+        await new Client(app).post('/api/auth/register', {
+          email: 'partition@test.io',
+          password: 'long-enough-password',
+        })
+      ).statusCode,
+    ).toBe(201);
   });
 });
 

@@ -48,7 +48,11 @@ async function expectOutageBehaviour(shopper: Client, label: string) {
   const list = await within(BOUND_MS, `${label}: GET /api/products`, ctx.app.inject({ url: '/api/products?limit=7' }));
   expect(list.statusCode).toBe(200);
   expect(list.json().items.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([p1.id, p2.id]));
-  const one = await within(BOUND_MS, `${label}: GET /api/products/:id`, ctx.app.inject({ url: `/api/products/${p2.id}` }));
+  const one = await within(
+    BOUND_MS,
+    `${label}: GET /api/products/:id`,
+    ctx.app.inject({ url: `/api/products/${p2.id}` }),
+  );
   expect(one.statusCode).toBe(200);
   expect(one.json()).toMatchObject({ id: p2.id, name: 'Teapot' });
 
@@ -57,7 +61,11 @@ async function expectOutageBehaviour(shopper: Client, label: string) {
   expect(cart.statusCode).toBe(503);
   expect(cart.json()).toMatchObject(sessionUnavailable);
   expect(cart.headers['retry-after']).toBeDefined();
-  const add = await within(BOUND_MS, `${label}: PUT /api/cart/items`, shopper.put(`/api/cart/items/${p2.id}`, { quantity: 1 }));
+  const add = await within(
+    BOUND_MS,
+    `${label}: PUT /api/cart/items`,
+    shopper.put(`/api/cart/items/${p2.id}`, { quantity: 1 }),
+  );
   expect(add.statusCode).toBe(503);
   expect(add.json()).toMatchObject(sessionUnavailable);
   const login = await within(
@@ -69,7 +77,10 @@ async function expectOutageBehaviour(shopper: Client, label: string) {
   expect(login.statusCode).toBe(503);
   expect(login.json()).toMatchObject(sessionUnavailable);
 
-  expect(await ready()).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'ok', redis: 'fail' } } });
+  expect(await ready()).toEqual({
+    status: 503,
+    body: { status: 'unavailable', checks: { database: 'ok', redis: 'fail' } },
+  });
   // Liveness does not depend on Redis: the load balancer keeps the instance.
   expect((await ctx.app.inject({ url: '/health' })).statusCode).toBe(200);
 }
@@ -127,7 +138,10 @@ describe('Redis frozen (SIGSTOP: connections open, nothing answers), then thawed
     // Redis kept its data: the same session, with its cart, carries on.
     expect((await shopper.get('/api/auth/me')).json()).toMatchObject({ email: 'frozen@test.io' });
     const cart = await shopper.get('/api/cart');
-    expect(cart.json()).toMatchObject({ items: [{ productId: p1.id, quantity: 3, unitPriceCents: 2_500 }], totalCents: 7_500 });
+    expect(cart.json()).toMatchObject({
+      items: [{ productId: p1.id, quantity: 3, unitPriceCents: 2_500 }],
+      totalCents: 7_500,
+    });
     const order = await shopper.post('/api/orders');
     expect(order.statusCode).toBe(201);
     expect(order.json()).toMatchObject({ totalCents: 7_500 });

@@ -84,7 +84,9 @@ afterAll(async () => {
 describe('SIGTERM under load', () => {
   it('answers every accepted request, reports draining on /health, and exits 0 in time', async () => {
     const shopper = new Shopper(svc.url);
-    expect((await shopper.post('/api/auth/register', { email: 'drain@test.io', password: 'long-enough-password' })).status).toBe(201);
+    expect(
+      (await shopper.post('/api/auth/register', { email: 'drain@test.io', password: 'long-enough-password' })).status,
+    ).toBe(201);
     const productId = (await shopper.get('/api/products?limit=1')).body.items[0].id as string;
     expect((await shopper.put(`/api/cart/items/${productId}`, { quantity: 1 })).status).toBe(200);
 
@@ -94,27 +96,34 @@ describe('SIGTERM under load', () => {
     const statuses = new Map<number, number>();
     let answeredAfterSigterm = 0;
     let sigtermAt = 0;
-    const load = autocannon({
-      url: svc.url,
-      connections: 16,
-      duration: 20, // an upper bound: the run is stopped as soon as the process has exited
-      timeout: 5,
-      requests: [
-        { method: 'GET', path: '/api/products?limit=20' },
-        { method: 'GET', path: `/api/products/${productId}` },
-        { method: 'GET', path: '/api/cart', headers: { cookie: shopper.cookie } },
-      ],
+    let finish: (result: autocannon.Result) => void = () => {};
+    const finished = new Promise<autocannon.Result>((resolve) => {
+      finish = resolve;
     });
-    load.on('response', (_client: unknown, statusCode: number) => {
+    const load = autocannon(
+      {
+        url: svc.url,
+        connections: 16,
+        duration: 20, // an upper bound: the run is stopped as soon as the process has exited
+        timeout: 5,
+        requests: [
+          { method: 'GET', path: '/api/products?limit=20' },
+          { method: 'GET', path: `/api/products/${productId}` },
+          { method: 'GET', path: '/api/cart', headers: { cookie: shopper.cookie } },
+        ],
+      },
+      (_err, result) => finish(result),
+    );
+    load.on('response', (_client, statusCode) => {
       statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
       if (sigtermAt) answeredAfterSigterm++;
     });
-    load.on('reqError', (err: NodeJS.ErrnoException) => {
+    load.on('reqError', (error) => {
+      const err = error as NodeJS.ErrnoException;
       if (err.code === 'ECONNREFUSED') refused.push(err.code);
       else if (sigtermAt && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) resetWhileDraining.push(err.code);
       else otherErrors.push(err.code ?? err.message);
     });
-    const finished = new Promise<autocannon.Result>((resolve) => load.once('done', resolve));
 
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const beforeSigterm = [...statuses.values()].reduce((a, b) => a + b, 0);
@@ -145,7 +154,10 @@ describe('SIGTERM under load', () => {
     // The health checker: 503 draining first, then nothing listening.
     expect(healthSeen[0]).toBe(503);
     expect(healthSeen.filter((s) => s === 503).length).toBeGreaterThanOrEqual(Math.floor(DRAIN_DELAY_MS / 200));
-    expect(healthSeen.filter((s) => s !== 503 && s !== 'refused'), `health answers: ${healthSeen.join(',')}`).toEqual([]);
+    expect(
+      healthSeen.filter((s) => s !== 503 && s !== 'refused'),
+      `health answers: ${healthSeen.join(',')}`,
+    ).toEqual([]);
 
     // The load: it kept being served during the drain, every answer it got was a success, nothing timed out,
     // and the only errors are refused connects and resets of unread requests, both after SIGTERM.

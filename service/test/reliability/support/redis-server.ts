@@ -45,7 +45,18 @@ export class RedisServer {
   /** Starts (or restarts) the server on its port and waits until it answers PING. */
   async start(): Promise<void> {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) throw new Error('already running');
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+    ];
     this.proc = track(spawn(REDIS_SERVER, args, { stdio: 'ignore' }));
     const deadline = Date.now() + 5_000;
     while (!(await ping(this.port))) {

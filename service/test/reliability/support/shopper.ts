@@ -2,6 +2,7 @@
 export interface Answer {
   status: number;
   headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON whose shape each test asserts
   body: any;
   ms: number;
 }
