@@ -36,8 +36,9 @@ export interface ComputeArgs {
   dbName: pulumi.Input<string>;
   redisEndpoint: pulumi.Input<string>;
   redisPort: number;
-  assetsBucketName: pulumi.Input<string>;
-  assetsBucketArn: pulumi.Input<string>;
+  /** The primary region's assets bucket: product image uploads from every region go there (and replicate). */
+  uploadsBucketName: string;
+  uploadsBucketRegion: string;
   assetsBaseUrl: pulumi.Input<string>;
 }
 
@@ -116,11 +117,11 @@ export class Compute extends pulumi.ComponentResource {
             Resource: pulumi.interpolate`${logGroup.arn}:*`,
           },
           {
-            // Admin image uploads (presigned POST signed by this role) and reads of this region's assets.
-            Sid: 'RegionalAssets',
+            // Admin image uploads: presigned POSTs signed by this role, into product images of the primary's bucket.
+            Sid: 'UploadProductImages',
             Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:PutObject'],
-            Resource: pulumi.interpolate`${args.assetsBucketArn}/*`,
+            Action: ['s3:PutObject'],
+            Resource: `arn:aws:s3:::${args.uploadsBucketName}/assets/products/*`,
           },
         ]),
       },
@@ -146,7 +147,8 @@ export class Compute extends pulumi.ComponentResource {
       DB_NAME: args.dbName,
       REDIS_HOST: args.redisEndpoint,
       REDIS_PORT: String(args.redisPort),
-      ASSETS_BUCKET: args.assetsBucketName,
+      ASSETS_BUCKET: args.uploadsBucketName,
+      ASSETS_BUCKET_REGION: args.uploadsBucketRegion,
       ASSETS_BASE_URL: args.assetsBaseUrl,
       CACHE_TTL_SECONDS: String(config.cacheTtlSeconds),
       RATE_LIMIT_MAX: String(config.rateLimitMax),

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError, type RegionalConfig } from '../config.js';
-import { originHostname } from '../contract.js';
+import { assetsBucketName, originHostname } from '../contract.js';
 import { AppSecrets } from './app-secrets.js';
 import { Assets } from './assets.js';
 import { Cache, REDIS_PORT } from './cache.js';
@@ -150,8 +150,8 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       dbName: global.dbName,
       redisEndpoint: cache.primaryEndpoint,
       redisPort: REDIS_PORT,
-      assetsBucketName: assets.bucketName,
-      assetsBucketArn: assets.bucketArn,
+      uploadsBucketName: assetsBucketName(ctx.accountId, global.primaryRegion),
+      uploadsBucketRegion: global.primaryRegion,
       assetsBaseUrl: global.assetsBaseUrl,
     },
     opts,

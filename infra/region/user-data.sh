@@ -21,6 +21,7 @@ readonly DB_NAME='@@DB_NAME@@'
 readonly REDIS_HOST='@@REDIS_HOST@@'
 readonly REDIS_PORT='@@REDIS_PORT@@'
 readonly ASSETS_BUCKET='@@ASSETS_BUCKET@@'
+readonly ASSETS_BUCKET_REGION='@@ASSETS_BUCKET_REGION@@'
 readonly ASSETS_BASE_URL='@@ASSETS_BASE_URL@@'
 readonly CACHE_TTL_SECONDS='@@CACHE_TTL_SECONDS@@'
 readonly RATE_LIMIT_MAX='@@RATE_LIMIT_MAX@@'
@@ -101,6 +102,7 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   echo "CACHE_TTL_SECONDS=${CACHE_TTL_SECONDS}"
   echo "RATE_LIMIT_MAX=${RATE_LIMIT_MAX}"
   echo "ASSETS_BUCKET=${ASSETS_BUCKET}"
+  echo "ASSETS_BUCKET_REGION=${ASSETS_BUCKET_REGION}"
   echo "ASSETS_BASE_URL=${ASSETS_BASE_URL}"
   echo 'LOG_LEVEL=info'
   # X-Forwarded-For is written by CloudFront, then the ALB: trust exactly those two hops for the client IP.

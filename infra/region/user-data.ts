@@ -21,6 +21,7 @@ export interface UserDataValues {
   REDIS_HOST: string;
   REDIS_PORT: string;
   ASSETS_BUCKET: string;
+  ASSETS_BUCKET_REGION: string;
   ASSETS_BASE_URL: string;
   CACHE_TTL_SECONDS: string;
   RATE_LIMIT_MAX: string;

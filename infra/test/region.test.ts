@@ -473,7 +473,10 @@ describe.each([
       expect(sid('EcrPullServiceImage').Resource).toBe(
         `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/edgecart-global/service`,
       );
-      expect(sid('RegionalAssets').Resource).toContain(`${region}-assets`);
+      expect(sid('UploadProductImages')).toMatchObject({
+        Action: ['s3:PutObject'],
+        Resource: `arn:aws:s3:::${assetsBucketName(ACCOUNT_ID, PRIMARY)}/assets/products/*`,
+      });
       expect(sid('WriteServiceLogs').Resource).toContain(`${region}-service-logs`);
     });
 
@@ -518,6 +521,7 @@ describe.each([
         'CACHE_TTL_SECONDS',
         'RATE_LIMIT_MAX',
         'ASSETS_BUCKET',
+        'ASSETS_BUCKET_REGION',
         'ASSETS_BASE_URL',
         'LOG_LEVEL',
         'TRUST_PROXY_HOPS',
@@ -531,7 +535,9 @@ describe.each([
       expect(script).toContain(`readonly RUN_MIGRATIONS='${region === PRIMARY ? 'true' : 'false'}'`);
       // CloudFront then the ALB: the client IP (rate limiting) is the third address from the right.
       expect(script).toContain("echo 'TRUST_PROXY_HOPS=2'");
-      expect(script).toContain(`readonly ASSETS_BUCKET='${assetsBucketName(ACCOUNT_ID, region)}'`);
+      // Uploads from every region land in the primary's bucket, which replicates to the others.
+      expect(script).toContain(`readonly ASSETS_BUCKET='${assetsBucketName(ACCOUNT_ID, PRIMARY)}'`);
+      expect(script).toContain(`readonly ASSETS_BUCKET_REGION='${PRIMARY}'`);
       expect(script).toContain("readonly ASSETS_BASE_URL='https://shop.example.com/assets'");
       expect(script).toContain(`readonly REDIS_HOST='master.edgecart-${region}.c0ffee.${region}.cache.amazonaws.com'`);
     });
@@ -598,8 +604,12 @@ describe('regions are identical apart from what config and role decide', () => {
   });
 
   it('gives the same resource the same inputs in every region, once region names are taken out', () => {
+    // The uploads bucket is the primary's in every region (by design), so it is named, not region-stripped.
+    const uploads = assetsBucketName(ACCOUNT_ID, PRIMARY);
     const neutral = (run: ProgramRun, region: string, type: string, suffix: string) =>
-      JSON.parse(withoutRegion(JSON.stringify(run.byName(type, `${region}-${suffix}`).inputs), region));
+      JSON.parse(
+        withoutRegion(JSON.stringify(run.byName(type, `${region}-${suffix}`).inputs).split(uploads).join('<uploads>'), region),
+      );
     for (const [type, suffix] of [
       [T.tg, 'tg'],
       [T.listener, 'https'],

@@ -19,6 +19,8 @@ export interface ServiceConfig {
   /** Collapse concurrent cache misses on one key into one database query (on unless set to false). */
   cacheSingleFlight: boolean;
   assetsBucket?: string;
+  /** Region of ASSETS_BUCKET (presigned POSTs are signed for it): the primary's, from every region. */
+  assetsBucketRegion: string;
   assetsBaseUrl: string;
   rateLimitMax: number;
   authRateLimitMax: number;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
     cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),
     assetsBucket: env.ASSETS_BUCKET || undefined,
+    assetsBucketRegion: str(env, 'ASSETS_BUCKET_REGION', env.AWS_REGION || env.REGION || 'us-east-1'),
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),

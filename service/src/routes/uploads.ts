@@ -40,8 +40,9 @@ const UploadForm = Type.Object({
 export default async function uploadRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { config, catalog } = app.deps;
-  // Credentials come from the instance profile in AWS (the SDK's default chain).
-  const s3 = config.assetsBucket ? new S3Client({ region: process.env.AWS_REGION ?? config.region }) : undefined;
+  // Credentials come from the instance profile in AWS (the SDK's default chain). Every region uploads to the
+  // primary region's bucket, which replicates to the others, so an image added in London is everywhere.
+  const s3 = config.assetsBucket ? new S3Client({ region: config.assetsBucketRegion }) : undefined;
   app.addHook('onClose', async () => s3?.destroy());
 
   r.post(
