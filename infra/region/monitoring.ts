@@ -188,10 +188,11 @@ export function dashboard(region: string, lb: string, tg: string, asg: string, d
   return {
     widgets: [
       widget(
-        'ALB latency p50 / p99 (s)',
+        'ALB latency p50 / p95 / p99 (s)',
         region,
         [
           [elb, 'TargetResponseTime', 'LoadBalancer', lb, { stat: 'p50', label: 'p50' }],
+          [elb, 'TargetResponseTime', 'LoadBalancer', lb, { stat: 'p95', label: 'p95' }],
           [elb, 'TargetResponseTime', 'LoadBalancer', lb, { stat: 'p99', label: 'p99' }],
         ],
         0,
@@ -230,6 +231,18 @@ export function dashboard(region: string, lb: string, tg: string, asg: string, d
         ]),
         12,
         6,
+        'Average',
+      ),
+      // The same questions as the service's Grafana dashboard (cache hit ratio, database pool), from AWS's side.
+      widget(
+        'Redis cache hit rate % and Aurora connections',
+        region,
+        [
+          ...redis.map((id) => ['AWS/ElastiCache', 'CacheHitRate', 'CacheClusterId', id, { stat: 'Average' }]),
+          ['AWS/RDS', 'DatabaseConnections', 'DBClusterIdentifier', db, { stat: 'Maximum' }],
+        ],
+        12,
+        12,
         'Average',
       ),
       widget(

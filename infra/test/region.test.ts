@@ -439,9 +439,12 @@ describe.each([
         'GroupInServiceInstances',
         'Evictions',
         'AuroraReplicaLag',
+        'CacheHitRate',
+        'DatabaseConnections',
       ]) {
         expect(shown).toContain(m);
       }
+      for (const stat of ['p50', 'p95', 'p99']) expect(shown).toContain(`"stat":"${stat}"`);
     });
   });
 
