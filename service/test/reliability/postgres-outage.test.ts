@@ -197,11 +197,24 @@ describe('connections cut in the middle of checkouts', () => {
     );
     const start = await stockNow();
 
+    const ordersBefore = (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n as number;
     const attempts = shoppers.map((c) => c.post('/api/orders'));
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    // Cut as soon as the first of these orders has committed: the others are then queued or mid-transaction.
+    const committed = await eventually(
+      3_000,
+      async () => (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n > ordersBefore,
+      2,
+    );
+    expect(committed, 'no checkout committed within 3 s').toBe(true);
     await proxy.cut();
     const first = await within(BLACKHOLE_BOUND_MS, 'checkouts during the cut', Promise.all(attempts));
     for (const res of first) expect([201, 503], res.body).toContain(res.statusCode);
+    // The cut really landed while checkouts were running.
+    expect(first.some((res) => res.statusCode === 503)).toBe(true);
+    expect(first.some((res) => res.statusCode === 201)).toBe(true);
+    console.info(
+      `[cut mid-checkout] ${first.filter((r) => r.statusCode === 201).length} placed before the cut, ${first.filter((r) => r.statusCode === 503).length} answered 503`,
+    );
     await expectConsistent(start);
 
     await recover();

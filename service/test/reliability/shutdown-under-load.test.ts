@@ -153,7 +153,7 @@ describe('SIGTERM under load', () => {
 
     // The health checker: 503 draining first, then nothing listening.
     expect(healthSeen[0]).toBe(503);
-    expect(healthSeen.filter((s) => s === 503).length).toBeGreaterThanOrEqual(Math.floor(DRAIN_DELAY_MS / 200));
+    expect(healthSeen.filter((s) => s === 503).length).toBeGreaterThanOrEqual(3);
     expect(
       healthSeen.filter((s) => s !== 503 && s !== 'refused'),
       `health answers: ${healthSeen.join(',')}`,
