@@ -44,8 +44,16 @@ const REDIS_ERRORS = new Set([
 ]);
 
 const DB_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+/** Kinds of driver-adapter errors (in a Prisma error's meta) that mean the connection, not the query, failed. */
+const DRIVER_CONNECTION_KINDS = new Set([
+  'ConnectionClosed',
+  'DatabaseNotReachable',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
 const DB_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Can't reach database|server closed the connection|DatabaseNotReachable|SocketTimeout|ConnectionClosed|Query read timeout|canceling statement due to statement timeout/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Can't reach database|server (has )?closed the connection|DatabaseNotReachable|SocketTimeout|ConnectionClosed|Query read timeout|canceling statement due to statement timeout/i;
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
@@ -67,8 +75,13 @@ export function dependencyOf(err: unknown): 'database' | 'redis' | undefined {
   if (classes.some((c) => REDIS_ERRORS.has(c))) return 'redis';
   const code = (err as { code?: string }).code;
   if (code && DB_CODES.has(code)) return 'database';
+  const kind = (err as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }).meta?.driverAdapterError?.cause
+    ?.kind;
+  if (kind && DRIVER_CONNECTION_KINDS.has(kind)) return 'database';
   const text = describe(err);
-  if (/Prisma|DriverAdapter|pg|postgres/i.test(text) && DB_MESSAGES.test(text)) return 'database';
+  // Prisma re-throws some pg errors as plain Errors carrying clientVersion, naming neither Prisma nor pg.
+  const fromDatabaseClient = 'clientVersion' in err || /Prisma|DriverAdapter|pg|postgres/i.test(text);
+  if (fromDatabaseClient && DB_MESSAGES.test(text)) return 'database';
   if (DB_MESSAGES.test(text) && /5432|database/i.test(text)) return 'database';
   return undefined;
 }

@@ -2,10 +2,36 @@
 // Failure policy: never queue commands while disconnected (fail fast instead of hanging a request), bound every
 // command with a timeout, and keep reconnecting in the background so the service recovers by itself.
 import type { FastifyBaseLogger } from 'fastify';
-import { createClient } from 'redis';
+import { createClient, TimeoutError } from 'redis';
 
 /** Longest a single Redis command may take before the caller treats Redis as unavailable. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Bounds every call on `target` (and on the MULTI builders and iterators it returns) by `ms`. node-redis's own
+ * command `timeout` stops counting once a command is written to the socket, so a Redis that accepts
+ * connections but never answers (stuck, partitioned) would otherwise hang requests forever. Late replies are
+ * still read in order by node-redis; only the caller stops waiting.
+ */
+function withDeadline<T extends object>(target: T, ms: number): T {
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(obj, args);
+        if (result instanceof Promise) {
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new TimeoutError()), ms);
+          });
+          return Promise.race([result, deadline]).finally(() => clearTimeout(timer));
+        }
+        return result !== null && typeof result === 'object' ? withDeadline(result, ms) : result;
+      };
+    },
+  });
+}
 
 export function createRedis(url: string, log: FastifyBaseLogger) {
   const base = createClient({
@@ -28,7 +54,7 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
     if (down) log.info('Redis connection restored');
     down = false;
   });
-  const client = base.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS });
+  const client = withDeadline(base.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS }), REDIS_COMMAND_TIMEOUT_MS);
   return {
     client,
     /** Connects, but gives up waiting after `waitMs`: the service starts (degraded) while Redis is down. */
