@@ -4,13 +4,14 @@
 //   npm run bench -- --no-soak    everything but the soak
 // Options: --duration S (per scenario and round, 5), --rounds N (3), --warmup S (first round, 3), --connections N (50), --soak-duration S (60),
 //          --slow-ms MS (stampede's slow query, 300), --no-write (leave docs/benchmarks.md alone),
-//          --node-args "FLAGS" (extra node flags for the service, e.g. --max-old-space-size=192),
+//          --node-args="FLAGS" (extra node flags for the service, e.g. --node-args=--max-old-space-size=192),
 //          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
+//          --service PATH (entry point to benchmark instead of service/src/server.ts, e.g. a candidate change),
 //          --cpu-prof (write V8 CPU profiles of every service process to bench/profiles/, open in Chrome DevTools).
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
 // database `edgecart_bench` and Redis key prefix and removes both at the end.
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -18,7 +19,7 @@ import { createClient } from 'redis';
 import { type Child, startChild } from './child.js';
 import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
-import { type Machine, type Run, renderMarkdown, renderText } from './report.js';
+import { type Machine, type Run, renderText, updateDocument } from './report.js';
 import { cartSession, listCursors, registeredShopper } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
 import { type StampedeResult, stampede } from './stampede.js';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     'node-args': { type: 'string', default: '' },
     'cpu-prof': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
+    service: { type: 'string', default: 'service/src/server.ts' },
   },
 });
 const durationSec = Number(args.duration);
@@ -87,7 +89,7 @@ const serviceNodeArgs = [
 async function startService(db: BenchDatabase, instance: string, extra?: Record<string, string>): Promise<Child> {
   const child = await startChild({
     name: `service (${instance})`,
-    script: 'service/src/server.ts',
+    script: args.service,
     env: serviceEnv(db, instance, extra),
     nodeArgs: serviceNodeArgs,
   });
@@ -98,7 +100,8 @@ async function startService(db: BenchDatabase, instance: string, extra?: Record<
 async function machine(db: BenchDatabase): Promise<Machine> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  const postgres = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+  const postgres =
+    (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
   await client.end();
   const redis = createClient({ url: REDIS_URL });
   await redis.connect();
@@ -317,7 +320,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     rounds,
     settings: [
       ...(args.env.length > 0 ? [`Service environment overrides: ${args.env.join(' ')}`] : []),
-      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}--import tsx service/src/server.ts\` (as \`npm start\`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
+      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}--import tsx ${args.service}\` (as \`npm start\`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
       'Hello-world ceiling: bench/hello-world.ts, bare Fastify 5 with the same Node flags, host and logger level',
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
@@ -350,7 +353,9 @@ async function main(): Promise<number> {
     if (!args['no-soak']) run.soak = await runSoak(db);
     process.stdout.write(renderText(run));
     if (!args['no-write']) {
-      await writeFile(new URL('../docs/benchmarks.md', import.meta.url), renderMarkdown(run));
+      const doc = new URL('../docs/benchmarks.md', import.meta.url);
+      const existing = await readFile(doc, 'utf8').catch(() => undefined);
+      await writeFile(doc, updateDocument(existing, run));
       log('wrote docs/benchmarks.md');
     }
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -11,6 +11,8 @@ export interface StampedeResult {
   requests: number;
   ok: number;
   errors: number;
+  /** Answers per HTTP status (0 = no answer). */
+  statuses: Record<string, number>;
   /** Statements the service counted (edgecart_db_queries_total delta) for the one key. */
   serviceQueries: number;
   /** Queries that reached the slow view in PostgreSQL (independent count). */
@@ -61,11 +63,14 @@ export async function stampede(opts: {
     const after = await scrape(opts.baseUrl);
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
     const ok = answers.filter((a) => a.status === 200).length;
+    const statuses: Record<string, number> = {};
+    for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
     return {
       name: opts.name,
       requests: answers.length,
       ok,
       errors: answers.length - ok,
+      statuses,
       serviceQueries: total(after, 'edgecart_db_queries_total') - total(before, 'edgecart_db_queries_total'),
       databaseQueries: queries,
       cacheMisses:
