@@ -16,6 +16,8 @@ export interface Child {
   peakRssBytes(): Promise<number>;
   /** Last lines the process wrote (its log), for error messages. */
   output(): string;
+  /** Throws if the process has died although nobody asked it to stop (a crash, or a signal from outside). */
+  assertAlive(): void;
   stop(): Promise<number | null>;
 }
 
@@ -66,7 +68,17 @@ export async function startChild(options: StartOptions): Promise<Child> {
       return '';
     }
   };
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let stopping = false;
+  let death: string | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      if (!stopping) {
+        death = `${options.name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logPath}`;
+        process.stderr.write(`[bench] ${death}\n`);
+      }
+      resolve(code);
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${options.name} exited with ${proc.exitCode}:\n${tail()}`);
@@ -90,8 +102,12 @@ export async function startChild(options: StartOptions): Promise<Child> {
     rssBytes: () => procStatus(pid, 'VmRSS'),
     peakRssBytes: () => procStatus(pid, 'VmHWM'),
     output: tail,
+    assertAlive() {
+      if (death !== undefined) throw new Error(death);
+    },
     async stop() {
-      if (proc.exitCode !== null) return proc.exitCode;
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      stopping = true;
       proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       const code = await exited;

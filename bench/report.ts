@@ -64,8 +64,7 @@ const THROUGHPUT_HEADER = ['scenario', 'req/s', '× hello', 'req/s per round', '
 const STAMPEDE_HEADER = [
   'stampede',
   'requests',
-  'ok',
-  'errors',
+  'statuses',
   'DB queries (service)',
   'DB queries (PostgreSQL)',
   'cache misses',

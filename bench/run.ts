@@ -252,6 +252,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     for (let round = 0; round < rounds; round++) {
       log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
       for (const [i, sc] of scenarios.entries()) {
+        sc.child.assertAlive();
         results[i]!.push(
           await measure({
             ...sc.options(sc.child),
@@ -265,6 +266,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
       }
     }
     log('stampede, single-flight on');
+    cached.assertAlive();
     stampedes.push(
       await stampede({
         name: 'single-flight on',
@@ -275,6 +277,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         slowQueryMs,
       }),
     );
+    for (const c of [hello, cached, uncached]) c.assertAlive();
     peakRssBytes = await cached.peakRssBytes();
   } finally {
     await Promise.all([hello, cached, uncached].map((c) => stopChild(c)));

@@ -129,6 +129,7 @@ export async function soak(opts: {
   } finally {
     clearInterval(sampler);
   }
+  opts.service.assertAlive();
   samples.push(await opts.service.rssBytes());
   const rssStartBytes = median(samples.slice(0, 5));
   const rssEndBytes = median(samples.slice(-5));

@@ -95,6 +95,9 @@ export function configure(argv: string[]): Invocation | undefined {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   if (values.help) return undefined;
   if (values.target === undefined) throw new Error('--target is required');
+  if (!/^https?:\/\/[^/]/.test(values.target) || !URL.canParse(values.target)) {
+    throw new Error(`--target must be an http:// or https:// URL, got "${values.target}"`);
+  }
   const quiet = values.quiet;
   const tty = process.stderr.isTTY;
   let lastLine = 0;
