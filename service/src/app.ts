@@ -55,6 +55,9 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
+    // Fastify's own two lines per request only with LOG_REQUESTS=all; otherwise the onResponse hook below
+    // logs just the failed and the slow ones.
+    disableRequestLogging: config.logRequests !== 'all',
     // Above the ALB's 60 s idle timeout, so the ALB (not us) closes idle keep-alive connections.
     keepAliveTimeout: 65_000,
     requestTimeout: 30_000,
@@ -77,6 +80,8 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     prefix: config.redisKeyPrefix,
     ttlSeconds: config.cacheTtlSeconds,
     singleFlight: config.cacheSingleFlight,
+    l1TtlMs: config.cacheL1TtlMs,
+    subscribe: redis.subscribe,
     metrics,
   });
   app.decorate('deps', { config, db, redis, cache, metrics, catalog: createCatalog(db.prisma, cache) });
@@ -94,6 +99,17 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     // While draining, tell every client to reconnect elsewhere after this response.
     if (app.draining) reply.header('connection', 'close');
   });
+  const SLOW_MS = 1_000;
+  if (config.logRequests === 'errors') {
+    app.addHook('onResponse', async (request, reply) => {
+      const ms = reply.elapsedTime;
+      if (reply.statusCode < 500 && ms <= SLOW_MS) return;
+      request.log.warn(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(ms) },
+        'request failed or slow',
+      );
+    });
+  }
   registerValidation(app);
   registerErrorHandling(app);
   app.addSchema(ErrorBody);

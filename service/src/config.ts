@@ -16,6 +16,8 @@ export interface ServiceConfig {
   region: string;
   /** Catalog cache TTL; 0 turns the cache off (every read goes to the database). */
   cacheTtlSeconds: number;
+  /** Longest a catalog entry lives in the in-process L1 in front of Redis; 0 turns L1 off. */
+  cacheL1TtlMs: number;
   /** Collapse concurrent cache misses on one key into one database query (on unless set to false). */
   cacheSingleFlight: boolean;
   assetsBucket?: string;
@@ -26,6 +28,12 @@ export interface ServiceConfig {
   authRateLimitMax: number;
   corsOrigins: string[];
   logLevel: string;
+  /**
+   * Which requests are logged: `all` (Fastify's lines at the start and end of each), or `errors` (one line for
+   * each 5xx or request slower than 1 s). Metrics cover the rest; lines for every request cost throughput and
+   * memory under load.
+   */
+  logRequests: 'all' | 'errors';
   /** Largest accepted request body in bytes (larger bodies get 413). */
   bodyLimit: number;
   /**
@@ -78,6 +86,12 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(key, `must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
+  const v = str(env, key, fallback);
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
 function url(env: Env, key: string, protocols: string[], fallback?: string): string {
   const v = str(env, key, fallback);
   let parsed: URL;
@@ -118,6 +132,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     region: str(env, 'REGION', 'local'),
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
     cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),
+    cacheL1TtlMs: int(env, 'CACHE_L1_TTL_MS', 5_000, 0, 3_600_000),
     assetsBucket: env.ASSETS_BUCKET || undefined,
     assetsBucketRegion: str(env, 'ASSETS_BUCKET_REGION', env.AWS_REGION || env.REGION || 'us-east-1'),
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
@@ -125,6 +140,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel,
+    logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors'] as const, 'errors'),
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     drainDelayMs: int(env, 'DRAIN_DELAY_MS', 0, 0, 120_000),

@@ -54,6 +54,8 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
     if (down) log.info('Redis connection restored');
     down = false;
   });
+  // Pub/sub needs a connection of its own; made on first use, reconnected (and resubscribed) like the main one.
+  let subscriber: typeof base | undefined;
   const client = withDeadline(base.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS }), REDIS_COMMAND_TIMEOUT_MS);
   return {
     client,
@@ -66,6 +68,13 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
       const timer = new Promise<boolean>((resolve) => setTimeout(resolve, waitMs, false).unref());
       return Promise.race([connecting, timer]);
     },
+    /** Listens on `channel` on a dedicated connection (node-redis resubscribes after reconnecting). */
+    async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+      subscriber ??= base.duplicate();
+      subscriber.on('error', () => {}); // reported once by the main client's listener
+      if (!subscriber.isOpen) await subscriber.connect();
+      await subscriber.subscribe(channel, listener);
+    },
     get isReady(): boolean {
       return base.isReady;
     },
@@ -73,6 +82,7 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
       await client.ping();
     },
     async close(): Promise<void> {
+      if (subscriber?.isOpen) await subscriber.close().catch(() => subscriber?.destroy());
       if (base.isOpen) {
         await base.close().catch(() => base.destroy());
       } else {

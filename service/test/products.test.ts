@@ -134,6 +134,25 @@ describe('admin writes', () => {
     expect(list.json().items.find((x: { id: string }) => x.id === p.id).priceCents).toBe(777);
   });
 
+  it('invalidates the in-process cache of the other instances of the region too (pub/sub)', async () => {
+    const other = await ctx.anotherApp();
+    const p = await insertProduct(ctx.db, { priceCents: 100 });
+    // Warm the other instance's L1 (and Redis).
+    await other.inject({ url: `/api/products/${p.id}` });
+    expect((await other.inject({ url: `/api/products/${p.id}` })).headers['x-cache']).toBe('hit');
+
+    expect((await admin.patch(`/api/products/${p.id}`, { priceCents: 200 })).statusCode).toBe(200);
+    // The invalidation travels over Redis pub/sub; allow it a moment, far below the L1 TTL of 5 s.
+    const deadline = Date.now() + 1_000;
+    let seen = 0;
+    while (Date.now() < deadline) {
+      seen = (await other.inject({ url: `/api/products/${p.id}` })).json().priceCents;
+      if (seen === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen).toBe(200);
+  });
+
   it('answers 404 when patching an unknown product', async () => {
     const res = await admin.patch('/api/products/00000000-0000-4000-8000-000000000000', { stock: 1 });
     expect(res.statusCode).toBe(404);

@@ -29,8 +29,9 @@ export interface ProductPage {
 export function createCatalog(prisma: Prisma, cache: Cache) {
   return {
     /** Keyset pagination by id: stable under inserts, and every page is one index range scan. */
-    listProducts(limit: number, cursor: string | undefined) {
-      return cache.getOrLoad<ProductPage>(
+    async listProducts(limit: number, cursor: string | undefined) {
+      // A page always exists (possibly empty), so the loader never answers undefined.
+      const page = await cache.getOrLoad<ProductPage>(
         PRODUCT_LISTS_KEY,
         async () => {
           const rows = await prisma.product.findMany({
@@ -43,10 +44,11 @@ export function createCatalog(prisma: Prisma, cache: Cache) {
         },
         `${limit}:${cursor ?? ''}`,
       );
+      return page!;
     },
 
     getProduct(id: string) {
-      return cache.getOrLoad<ProductT | undefined>(productKey(id), async () => {
+      return cache.getOrLoad<ProductT>(productKey(id), async () => {
         const row = await prisma.product.findUnique({ where: { id } });
         return row ? toProduct(row) : undefined;
       });

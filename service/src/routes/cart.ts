@@ -66,7 +66,7 @@ export default async function cartRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { value: product } = await catalog.getProduct(request.params.productId);
+      const product = (await catalog.getProduct(request.params.productId))?.value;
       if (!product) throw notFound('Product not found');
       touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });
       return priceCart(catalog, request);

@@ -1,7 +1,7 @@
 // Catalog routes. Reads are public and work without Redis (cache-aside falls back to the database);
 // writes are admin-only and live in the session scope (see app.ts).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { toProduct } from '../domain/catalog.js';
 import { conflict, notFound } from '../errors.js';
@@ -59,6 +59,14 @@ const UpdateProduct = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/**
+ * Sends already-serialised JSON (a cache entry) as it is. Fastify does not re-serialise a string; the text was
+ * produced by JSON.stringify of the same Product shape the schema describes.
+ */
+function sendJson(reply: FastifyReply, json: string, hit: boolean) {
+  return reply.header('x-cache', hit ? 'hit' : 'miss').type('application/json; charset=utf-8').send(json);
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof PrismaNS.PrismaClientKnownRequestError && err.code === 'P2002';
 }
@@ -78,9 +86,9 @@ export async function publicProductRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { value, hit } = await catalog.listProducts(request.query.limit, request.query.cursor);
-      reply.header('x-cache', hit ? 'hit' : 'miss');
-      return value;
+      const page = await catalog.listProducts(request.query.limit, request.query.cursor);
+      // The cached JSON text goes out as it is: no parse and re-serialise on the hot path.
+      return sendJson(reply, page.json, page.hit);
     },
   );
 
@@ -95,10 +103,9 @@ export async function publicProductRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { value, hit } = await catalog.getProduct(request.params.id);
-      if (!value) throw notFound('Product not found');
-      reply.header('x-cache', hit ? 'hit' : 'miss');
-      return value;
+      const product = await catalog.getProduct(request.params.id);
+      if (!product) throw notFound('Product not found');
+      return sendJson(reply, product.json, product.hit);
     },
   );
 }

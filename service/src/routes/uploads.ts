@@ -59,7 +59,7 @@ export default async function uploadRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       if (!s3 || !config.assetsBucket) throw new HttpError(503, 'Image uploads are not configured (ASSETS_BUCKET is not set)');
-      const { value: product } = await catalog.getProduct(request.params.id);
+      const product = (await catalog.getProduct(request.params.id))?.value;
       if (!product) throw notFound('Product not found');
       const contentType = request.body.contentType as keyof typeof IMAGE_TYPES;
       // `assets/` is the prefix CloudFront serves from the bucket at /assets/*.

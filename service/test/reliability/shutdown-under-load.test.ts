@@ -70,6 +70,8 @@ beforeAll(async () => {
       DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
       SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
       LOG_LEVEL: 'info',
+      // The test counts accepted requests from the service's own start and end lines.
+      LOG_REQUESTS: 'all',
     },
     { onLogLine },
   );
