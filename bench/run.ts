@@ -11,6 +11,7 @@
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
 // database `edgecart_bench` and Redis key prefix and removes both at the end.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -81,7 +82,24 @@ const envOverrides = Object.fromEntries(
   }),
 );
 const PROFILE_DIR = new URL('profiles/', import.meta.url).pathname;
+
+/** Node flags of `npm start` (e.g. its heap cap), so the bench runs the service exactly as production does. */
+function startScriptFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const tokens = (pkg.scripts?.start ?? '').split(/\s+/).filter(Boolean);
+  if (tokens[0] !== 'node') throw new Error(`npm start is "${pkg.scripts?.start}", expected "node … <script>"`);
+  const flags = tokens.slice(1, -1);
+  const tsx = flags.findIndex((f, i) => f === '--import' && flags[i + 1] === 'tsx');
+  if (tsx >= 0) flags.splice(tsx, 2); // startChild adds --import tsx itself
+  return flags;
+}
+
+const startFlags = startScriptFlags();
+// Later flags win, so --node-args can override what npm start sets.
 const serviceNodeArgs = [
+  ...startFlags,
   ...args['node-args'].split(' ').filter(Boolean),
   ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
 ];
@@ -193,7 +211,12 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   // Every server runs for the whole comparison and the scenarios take turns, round after round: a burst of load
   // from a neighbour on this shared machine then hits all of them alike instead of skewing one.
   log('starting hello-world, the service (cache on) and the service (cache off)');
-  const hello = await startChild({ name: 'hello-world', script: 'bench/hello-world.ts', env: { LOG_LEVEL: 'info' } });
+  const hello = await startChild({
+    name: 'hello-world',
+    script: 'bench/hello-world.ts',
+    env: { LOG_LEVEL: 'info' },
+    nodeArgs: startFlags,
+  });
   children.add(hello);
   const cached = await startService(db, 'cached');
   const uncached = await startService(db, 'nocache', { CACHE_TTL_SECONDS: '0' });
@@ -324,7 +347,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     settings: [
       ...(args.env.length > 0 ? [`Service environment overrides: ${args.env.join(' ')}`] : []),
       `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}--import tsx ${args.service}\` (as \`npm start\`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
-      'Hello-world ceiling: bench/hello-world.ts, bare Fastify 5 with the same Node flags, host and logger level',
+      `Hello-world ceiling: \`node ${startFlags.length > 0 ? `${startFlags.join(' ')} ` : ''}--import tsx bench/hello-world.ts\`, bare Fastify 5 with the same Node flags, host and logger level`,
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
     ],
