@@ -56,7 +56,9 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
   });
   // Pub/sub needs a connection of its own; made on first use, reconnected (and resubscribed) like the main one.
   let subscriber: typeof base | undefined;
-  const client = withDeadline(base.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS }), REDIS_COMMAND_TIMEOUT_MS);
+  // One deadline per call (withDeadline) is enough; node-redis's own per-command timeout would add a second
+  // timer and abort signal to every command.
+  const client = withDeadline(base, REDIS_COMMAND_TIMEOUT_MS);
   return {
     client,
     /** Connects, but gives up waiting after `waitMs`: the service starts (degraded) while Redis is down. */
