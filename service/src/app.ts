@@ -8,7 +8,7 @@ import { createCatalog } from './domain/catalog.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
-import securityPlugin from './plugins/security.js';
+import securityPlugin, { securityHeaders } from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import storefrontPlugin from './plugins/storefront.js';
 import swaggerPlugin from './plugins/swagger.js';
@@ -93,11 +93,14 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   const connected = await redis.connect(options.redisConnectWaitMs ?? 2_000);
   if (!connected) app.log.warn('Starting without Redis; it will be used as soon as it answers');
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-region', config.region);
+  // Headers of every response, errors included, set in one synchronous hook (it runs on every request).
+  const staticHeaders = { ...securityHeaders(config), 'x-region': config.region };
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(staticHeaders);
     reply.header('x-request-id', request.id);
     // While draining, tell every client to reconnect elsewhere after this response.
     if (app.draining) reply.header('connection', 'close');
+    done();
   });
   const SLOW_MS = 1_000;
   if (config.logRequests === 'errors') {

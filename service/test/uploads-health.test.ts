@@ -107,6 +107,22 @@ describe('health and operations endpoints', () => {
     expect((await ctx.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('allows cross-origin calls only from CORS_ORIGINS (same-origin by default)', async () => {
+    const preflight = {
+      method: 'OPTIONS' as const,
+      url: '/api/cart',
+      headers: { origin: 'https://partner.example', 'access-control-request-method': 'PUT' },
+    };
+    const closed = await ctx.app.inject(preflight);
+    expect(closed.headers['access-control-allow-origin']).toBeUndefined();
+    const app = await ctx.anotherApp({ CORS_ORIGINS: 'https://partner.example' });
+    const open = await app.inject(preflight);
+    expect(open.headers['access-control-allow-origin']).toBe('https://partner.example');
+    expect(open.headers['access-control-allow-credentials']).toBe('true');
+    const other = await app.inject({ ...preflight, headers: { ...preflight.headers, origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('every response, errors and unknown routes included, carries x-region and the error shape', async () => {
     const res = await ctx.app.inject({ url: '/api/nothing-here' });
     expect(res.statusCode).toBe(404);

@@ -7,11 +7,38 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
+import type { ServiceConfig } from '../config.js';
 import { errorBody } from '../errors.js';
 import { redisRateLimitStore } from './rate-limit-store.js';
 
+/**
+ * The security headers of every response. helmet's headers are the same for every response, so they are
+ * computed once at start-up and set together with the other static headers in one call per request (app.ts).
+ * (@fastify/helmet runs helmet, CSP parsing included, on every request: 18 % of the CPU of a cached catalog
+ * read in a profile, see docs/benchmarks.md.)
+ */
+export function securityHeaders(config: ServiceConfig): Record<string, string> {
+  return helmetHeaders({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        // Swagger UI (at /docs) ships an inline style block.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.nodeEnv === 'production' ? [] : null,
+      },
+    },
+    // Product images come from the CloudFront origin of the same site; nothing cross-origin is embedded.
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
 /** The headers helmet would set, captured once from a stand-in response. */
-export function securityHeaders(options: HelmetOptions): Record<string, string> {
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader: (name: string, value: string) => {
@@ -31,37 +58,17 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
 
 async function securityPlugin(app: FastifyInstance) {
   const { config, redis } = app.deps;
-  // helmet's headers are the same for every response, so they are computed once here and set in one call per
-  // request. (@fastify/helmet runs helmet, CSP parsing included, on every request: 18 % of the CPU of a cached
-  // catalog read in a profile, see docs/benchmarks.md.)
-  const headers = securityHeaders({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        // Swagger UI (at /docs) ships an inline style block.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: config.nodeEnv === 'production' ? [] : null,
-      },
-    },
-    // Product images come from the CloudFront origin of the same site; nothing cross-origin is embedded.
-    crossOriginEmbedderPolicy: false,
-  });
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.headers(headers);
-  });
-  await app.register(fastifyCors, {
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'idempotency-key'],
-    exposedHeaders: ['x-region', 'x-cache'],
-    maxAge: 600,
-  });
+  // Same-origin by default (the shop and its API share the CloudFront domain): no CORS hook at all then.
+  if (config.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'idempotency-key'],
+      exposedHeaders: ['x-region', 'x-cache'],
+      maxAge: 600,
+    });
+  }
   await app.register(fastifyRateLimit, {
     global: config.rateLimitMax > 0,
     max: config.rateLimitMax > 0 ? config.rateLimitMax : 1,
