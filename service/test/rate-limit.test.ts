@@ -19,6 +19,9 @@ describe('global rate limit (RATE_LIMIT_MAX per IP per minute)', () => {
     const limited = await get(ctx.app, '198.51.100.1');
     expect(limited.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect(limited.headers['x-ratelimit-limit']).toBe('10');
+    expect(limited.headers['retry-after']).toBeDefined();
+    // Successful responses do not carry the limit headers (bytes on every response for no one).
+    expect((await get(ctx.app, '198.51.100.9')).headers['x-ratelimit-limit']).toBeUndefined();
     expect((await get(ctx.app, '198.51.100.2')).statusCode).toBe(200);
     // Health checks are never limited (the ALB must always get an answer).
     expect((await ctx.app.inject({ url: '/health', remoteAddress: '198.51.100.1' })).statusCode).toBe(200);

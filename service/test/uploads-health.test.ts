@@ -134,5 +134,6 @@ describe('health and operations endpoints', () => {
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-download-options']).toBeUndefined();
   });
 });

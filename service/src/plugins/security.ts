@@ -34,6 +34,12 @@ export function securityHeaders(config: ServiceConfig): Record<string, string> {
     },
     // Product images come from the CloudFront origin of the same site; nothing cross-origin is embedded.
     crossOriginEmbedderPolicy: false,
+    // Headers for browsers and plug-ins long gone (IE8's download prompt, Flash/PDF cross-domain policies, the
+    // removed XSS auditor, DNS prefetch hints): bytes on every response and no protection today.
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+    xDnsPrefetchControl: false,
   });
 }
 
@@ -75,6 +81,8 @@ async function securityPlugin(app: FastifyInstance) {
     timeWindow: '1 minute',
     store: redisRateLimitStore(redis.client, config.redisKeyPrefix),
     skipOnError: true,
+    // The limit headers go out on 429 answers only (with Retry-After), not on every successful response.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => {
       const error = Object.assign(new Error(`Too many requests; retry in ${context.after}`), {
         statusCode: context.statusCode,
