@@ -94,9 +94,11 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   if (!connected) app.log.warn('Starting without Redis; it will be used as soon as it answers');
 
   // Headers of every response, errors included, set in one synchronous hook (it runs on every request).
-  const staticHeaders = { ...securityHeaders(config), 'x-region': config.region };
+  const security = securityHeaders(config);
+  const apiHeaders = { ...security.api, 'x-region': config.region };
+  const pageHeaders = { ...security.page, 'x-region': config.region };
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(staticHeaders);
+    reply.headers(request.url.startsWith('/api/') ? apiHeaders : pageHeaders);
     reply.header('x-request-id', request.id);
     // While draining, tell every client to reconnect elsewhere after this response.
     if (app.draining) reply.header('connection', 'close');
