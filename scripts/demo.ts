@@ -1,21 +1,12 @@
 // `npm run demo`: creates the database if needed, applies migrations, seeds, then starts the service
 // against the local PostgreSQL and Redis. Every setting of API.md's environment list is honoured, e.g.
 // `PORT=4000 DATABASE_URL=postgresql://... npm run demo`.
-import { ConfigError, loadConfig, type ServiceConfig } from '../service/src/config.js';
+import { loadConfigOrExit } from '../service/src/config.js';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
 import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, seed } from '../prisma/seed.js';
 import { ensureWebBuild } from '../web/build/build-web.js';
 
-let config: ServiceConfig;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 try {
   if (await ensureDatabase(config.databaseUrl)) console.log(`Created database ${new URL(config.databaseUrl).pathname.slice(1)}`);

@@ -106,6 +106,22 @@ function url(env: Env, key: string, protocols: string[], fallback?: string): str
   return v;
 }
 
+/**
+ * The config of this process, or exit with one clear line naming the bad setting (no stack trace: the operator
+ * knows exactly which setting to fix). For entry points; tests call loadConfig.
+ */
+export function loadConfigOrExit(env: Env = process.env): ServiceConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 const DEV_SESSION_SECRET = 'local-development-session-secret-not-for-production';
 
 export function loadConfig(env: Env = process.env): ServiceConfig {

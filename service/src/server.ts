@@ -3,19 +3,9 @@
 // longer than SHUTDOWN_GRACE_MS the process exits non-zero rather than hang the instance refresh.
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type ServiceConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 
-let config: ServiceConfig;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    // One clear line, no stack trace: the operator knows exactly which setting to fix.
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const app = await buildApp(config);
 
