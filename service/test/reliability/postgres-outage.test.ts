@@ -209,9 +209,10 @@ describe('connections cut in the middle of checkouts', () => {
     await proxy.cut();
     const first = await within(BLACKHOLE_BOUND_MS, 'checkouts during the cut', Promise.all(attempts));
     for (const res of first) expect([201, 503], res.body).toContain(res.statusCode);
-    // The cut really landed while checkouts were running.
+    // The cut really landed while checkouts were running. (An order the database committed may still answer
+    // 503: the cut can fall between COMMIT reaching PostgreSQL and its acknowledgement reaching the service.
+    // That is the case the retries below must handle without a second order.)
     expect(first.some((res) => res.statusCode === 503)).toBe(true);
-    expect(first.some((res) => res.statusCode === 201)).toBe(true);
     console.info(
       `[cut mid-checkout] ${first.filter((r) => r.statusCode === 201).length} placed before the cut, ${first.filter((r) => r.statusCode === 503).length} answered 503`,
     );
