@@ -1,6 +1,6 @@
 // The app factory: builds the Fastify service from a validated config and does not listen, so tests use
 // `inject` or listen on port 0. server.ts owns listening and shutdown.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createCache } from './cache.js';
 import type { ServiceConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
@@ -57,7 +57,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     requestIdHeader: 'x-request-id',
     // Fastify's own two lines per request only with LOG_REQUESTS=all; otherwise the onResponse hook below
     // logs just the failed and the slow ones.
-    disableRequestLogging: config.logRequests !== 'all',
+    logController: new LogController({ disableRequestLogging: config.logRequests !== 'all' }),
     // Above the ALB's 60 s idle timeout, so the ALB (not us) closes idle keep-alive connections.
     keepAliveTimeout: 65_000,
     requestTimeout: 30_000,
