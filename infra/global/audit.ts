@@ -3,6 +3,7 @@
 // configured retention.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { denyInsecureTransport } from '../bucket-policy.js';
 
 export interface AuditArgs {
   /** Prefix of account-wide names, e.g. edgecart-global. */
@@ -161,14 +162,7 @@ export class Audit extends pulumi.ComponentResource {
                 StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
               },
             },
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
+            denyInsecureTransport(bucket.arn),
           ],
         }),
       },

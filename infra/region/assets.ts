@@ -2,6 +2,7 @@
 // blocked, bucket owner enforced, TLS-only, readable only by the CloudFront distribution through OAC.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { denyInsecureTransport } from '../bucket-policy.js';
 import { assetsBucketName } from '../contract.js';
 import { type RegionContext, regionalName } from './context.js';
 import { policyDocument } from './iam.js';
@@ -66,14 +67,7 @@ export class Assets extends pulumi.ComponentResource {
       {
         bucket: bucket.id,
         policy: policyDocument([
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
+          denyInsecureTransport(bucket.arn),
           {
             Sid: 'CloudFrontReadsThroughOac',
             Effect: 'Allow',

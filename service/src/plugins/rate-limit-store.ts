@@ -117,9 +117,9 @@ class BatchedStore {
     }
   }
 
+  /** A route with a limit of its own (login, register) counts exactly. */
   child(routeOptions: RouteOptions): ExactStore {
-    const info = routeOptions.routeInfo ?? { method: String(routeOptions.method), url: String(routeOptions.url) };
-    return new ExactStore(this.redis, `${this.keyPrefix}${info.method}${info.url}:`);
+    return new ExactStore(this.redis, this.keyPrefix).child(routeOptions);
   }
 }
 
