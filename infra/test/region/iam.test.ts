@@ -1,0 +1,51 @@
+// IAM policies and app secrets of every regional stack.
+import { describe, expect, it } from 'vitest';
+import { assetsBucketName } from '../../contract.js';
+import { ACCOUNT_ID } from '../mocks.js';
+import { PRIMARY, policyOf } from '../region-harness.js';
+import { T, eachRegion, byName } from './stacks.js';
+
+eachRegion((region, run) => {
+  describe('IAM', () => {
+    const statements = () =>
+      run()
+        .ofType(T.rolePolicy)
+        .flatMap((p) => policyOf(p).Statement.map((s): Record<string, any> => ({ policy: p.name, ...s })));
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+
+    it('grants no wildcard action and no broad service wildcard on every resource', () => {
+      for (const s of statements()) {
+        for (const action of list(s.Action)) {
+          expect(action, `${s.policy}`).not.toBe('*');
+          expect(String(action), `${s.policy}`).not.toMatch(/:\*$/);
+          if (list(s.Resource).includes('*')) expect(action, s.policy).toBe('ecr:GetAuthorizationToken');
+        }
+      }
+    });
+
+    it('lets the instances read only this region’s secrets, write only this region’s logs and assets', () => {
+      const policy = policyOf(byName(run(), T.rolePolicy, region, 'instance-policy')).Statement;
+      const sid = (s: string) => policy.find((x) => x.Sid === s)!;
+      expect(sid('ReadServiceSecrets').Resource).toEqual([
+        `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:edgecart-global/database/master-??????`,
+        expect.stringContaining(`${region}-redis-auth`),
+        expect.stringContaining(`${region}-session-secret`),
+      ]);
+      expect(sid('EcrPullServiceImage').Resource).toBe(
+        `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/edgecart-global/service`,
+      );
+      expect(sid('UploadProductImages')).toMatchObject({
+        Action: ['s3:PutObject'],
+        Resource: `arn:aws:s3:::${assetsBucketName(ACCOUNT_ID, PRIMARY)}/assets/products/*`,
+      });
+      expect(sid('WriteServiceLogs').Resource).toContain(`${region}-service-logs`);
+    });
+
+    it('keeps the Redis AUTH token and session secret in this region’s Secrets Manager', () => {
+      const names = run()
+        .ofType(T.secret)
+        .map((s) => s.inputs.namePrefix);
+      expect(names.sort()).toEqual([`edgecart/${region}/redis-auth-`, `edgecart/${region}/session-secret-`]);
+    });
+  });
+});

@@ -1,0 +1,97 @@
+// The rendered user data of every regional stack.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assetsBucketName } from '../../contract.js';
+import { ACCOUNT_ID } from '../mocks.js';
+import type { ProgramRun } from '../program.js';
+import { PRIMARY } from '../region-harness.js';
+import { T, eachRegion, byName } from './stacks.js';
+
+function userDataOf(run: ProgramRun, region: string): string {
+  const lt = byName(run, T.lt, region, 'service-lt');
+  return Buffer.from(String(lt.inputs.userData), 'base64').toString('utf8');
+}
+
+/** The container environment the script writes (names only, in order). */
+function containerEnvNames(script: string): string[] {
+  const block = /\{\n([\s\S]*?)\n\} >"\$\{CONF_DIR\}\/service\.env"/.exec(script)?.[1];
+  if (!block) throw new Error('no service.env block in the user data');
+  return [...block.matchAll(/echo ['"]([A-Z_]+)=/g)].map((m) => m[1]!);
+}
+
+eachRegion((region, run) => {
+  describe('user data', () => {
+    it('pulls the image by digest from this region’s ECR replica and reads secrets at boot, not from the template', () => {
+      const script = userDataOf(run(), region);
+      expect(script).toContain(
+        `readonly IMAGE='${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/edgecart-global/service@sha256:${'ab'.repeat(32)}'`,
+      );
+      expect(script).toContain('retry 30 10 docker pull "$IMAGE"');
+      expect(script).toContain(`readonly DB_HOST='${region}-aurora.cluster-c0ffee.${region}.rds.amazonaws.com'`);
+      expect(script).toContain(
+        `readonly DB_READER_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
+      );
+      expect(script).toContain("readonly DB_SECRET_ID='edgecart-global/database/master'");
+      expect(script).toContain('--log-driver awslogs');
+      expect(script).not.toMatch(/@@[A-Z_]+@@/);
+      for (const secret of ['mock-master-password', 'p'.repeat(64), 'origin-secret-value']) {
+        expect(script).not.toContain(secret);
+      }
+    });
+
+    it('gives the container the environment API.md lists, with migrations only in the primary', () => {
+      const expected = [
+        'NODE_ENV',
+        'HOST',
+        'PORT',
+        'REGION',
+        'DATABASE_URL',
+        'DATABASE_READ_URL',
+        'REDIS_URL',
+        'REDIS_KEY_PREFIX',
+        'SESSION_SECRET',
+        'CACHE_TTL_SECONDS',
+        'RATE_LIMIT_MAX',
+        'ASSETS_BUCKET',
+        'ASSETS_BUCKET_REGION',
+        'ASSETS_BASE_URL',
+        'LOG_LEVEL',
+        'TRUST_PROXY_HOPS',
+        'DRAIN_DELAY_MS',
+        'SHUTDOWN_GRACE_MS',
+        'NODE_EXTRA_CA_CERTS',
+        'RUN_MIGRATIONS',
+      ];
+      const script = userDataOf(run(), region);
+      expect(containerEnvNames(script)).toEqual(expected);
+      expect(script).toContain(`readonly RUN_MIGRATIONS='${region === PRIMARY ? 'true' : 'false'}'`);
+      // CloudFront then the ALB: the client IP (rate limiting) is the third address from the right.
+      expect(script).toContain("echo 'TRUST_PROXY_HOPS=2'");
+      // Uploads from every region land in the primary's bucket, which replicates to the others.
+      expect(script).toContain(`readonly ASSETS_BUCKET='${assetsBucketName(ACCOUNT_ID, PRIMARY)}'`);
+      expect(script).toContain(`readonly ASSETS_BUCKET_REGION='${PRIMARY}'`);
+      expect(script).toContain("readonly ASSETS_BASE_URL='https://shop.example.com/assets'");
+      expect(script).toContain(`readonly REDIS_HOST='master.edgecart-${region}.c0ffee.${region}.cache.amazonaws.com'`);
+    });
+
+    const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+    it.skipIf(!shellcheck)(
+      'is clean under shellcheck once rendered (skipped only when shellcheck is not installed)',
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'edgecart-user-data-'));
+        try {
+          const file = join(dir, `${region}.sh`);
+          writeFileSync(file, userDataOf(run(), region));
+          execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+    if (!shellcheck)
+      console.warn('shellcheck is not installed: the rendered user data was NOT linted (apt-get install shellcheck)');
+  });
+});
