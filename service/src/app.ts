@@ -8,6 +8,7 @@ import { createCatalog } from './domain/catalog.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
+import readinessMetricPlugin, { cloudWatchPublisher, type MetricPublisher } from './plugins/readiness-metric.js';
 import securityPlugin, { securityHeaders } from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import storefrontPlugin from './plugins/storefront.js';
@@ -26,8 +27,10 @@ import { registerValidation } from './validation.js';
 export interface BuildOptions {
   /** Pino options, or false for silence (tests). Defaults to JSON logs at config.logLevel. */
   logger?: FastifyServerOptions['logger'];
-  /** Seconds to wait for Redis at start-up before starting degraded (default 2). */
+  /** Milliseconds to wait for Redis at start-up before starting degraded (default 2000). */
   redisConnectWaitMs?: number;
+  /** Where the readiness metric goes (tests pass a fake); CloudWatch when READINESS_METRIC_NAMESPACE is set. */
+  readinessPublisher?: MetricPublisher;
 }
 
 export function loggerOptions(config: ServiceConfig): FastifyServerOptions['logger'] {
@@ -122,6 +125,19 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   await app.register(metricsPlugin);
   await app.register(swaggerPlugin);
   await app.register(securityPlugin);
+
+  const readinessPublisher =
+    options.readinessPublisher ??
+    (config.readinessMetricNamespace
+      ? cloudWatchPublisher({ namespace: config.readinessMetricNamespace, region: config.region })
+      : undefined);
+  if (readinessPublisher) {
+    await app.register(readinessMetricPlugin, {
+      probes: { database: () => db.ping(), redis: () => redis.ping() },
+      publisher: readinessPublisher,
+      intervalMs: config.readinessMetricIntervalMs,
+    });
+  }
 
   // Routes that need no session, so they keep answering when Redis is down.
   await app.register(healthRoutes);

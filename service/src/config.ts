@@ -48,6 +48,13 @@ export interface ServiceConfig {
   drainDelayMs: number;
   /** How long shutdown waits for in-flight requests before it forces connections closed. */
   shutdownGraceMs: number;
+  /**
+   * CloudWatch namespace of this instance's readiness metric (`Ready`, dimension `Region`), which the region's
+   * health alarm reads; unset turns publishing off (local runs).
+   */
+  readinessMetricNamespace?: string;
+  /** How often the readiness metric is checked and published. */
+  readinessMetricIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -161,5 +168,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     drainDelayMs: int(env, 'DRAIN_DELAY_MS', 0, 0, 120_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    readinessMetricNamespace: env.READINESS_METRIC_NAMESPACE || undefined,
+    readinessMetricIntervalMs: int(env, 'READINESS_METRIC_INTERVAL_MS', 30_000, 1_000, 300_000),
   };
 }

@@ -1,23 +1,7 @@
 // Liveness for the ALB (/health: cheap, touches no dependency) and readiness for operators (/ready).
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-
-const CHECK_TIMEOUT_MS = 1_000;
-
-async function check(probe: () => Promise<unknown>): Promise<'ok' | 'fail'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([probe(), timeout]);
-    return 'ok';
-  } catch {
-    return 'fail';
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { checkReadiness } from '../readiness.js';
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get(
@@ -55,9 +39,11 @@ export default async function healthRoutes(app: FastifyInstance) {
       config: { rateLimit: false },
     },
     async (_request, reply) => {
-      const [database, redis] = await Promise.all([check(() => app.deps.db.ping()), check(() => app.deps.redis.ping())]);
-      const ok = database === 'ok' && redis === 'ok';
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', checks: { database, redis } });
+      const { ready, checks } = await checkReadiness({
+        database: () => app.deps.db.ping(),
+        redis: () => app.deps.redis.ping(),
+      });
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
     },
   );
 }
