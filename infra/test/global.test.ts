@@ -7,7 +7,13 @@ import { contentTag } from '../global/build-context.js';
 import { ORIGIN_VERIFY_HEADER_NAME } from '../global/edge.js';
 import { SERVICE_BUILD } from '../global/image.js';
 import { MANAGED_RULE_GROUPS } from '../global/waf.js';
-import { ACCOUNT_ID, invokeHandlers, type RecordedResource } from './mocks.js';
+import {
+  ACCOUNT_ID,
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  type RecordedResource,
+  repositoryKey,
+} from './mocks.js';
 import { type ProgramRun, revealSecrets, runProgram, stackConfig } from './program.js';
 
 const T = {
@@ -132,9 +138,9 @@ describe('global stack (Pulumi.global.yaml)', () => {
       const api = d.orderedCacheBehaviors.find((b: any) => b.pathPattern === '/api/*');
       for (const b of [api, d.defaultCacheBehavior]) {
         expect(b.targetOriginId).toBe('api');
-        expect(b.cachePolicyId).toBe('cache-Managed-CachingDisabled');
+        expect(b.cachePolicyId).toBe(MANAGED_CACHE_POLICIES['Managed-CachingDisabled']);
         // Everything the viewer sent but Host, so the origin's certificate (origin.<domain>) matches.
-        expect(b.originRequestPolicyId).toBe('origin-request-Managed-AllViewerExceptHostHeader');
+        expect(b.originRequestPolicyId).toBe(MANAGED_ORIGIN_REQUEST_POLICIES['Managed-AllViewerExceptHostHeader']);
         expect(b.allowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
         expect(b.responseHeadersPolicyId).toBe('edge-security-headers-id');
       }
@@ -399,19 +405,17 @@ describe('global stack whose image content was pushed before (a revert)', () => 
 
   beforeAll(async () => {
     const tag = contentTag(SERVICE_BUILD);
-    const listImages = invokeHandlers['aws:ecr/getImages:getImages']!;
-    invokeHandlers['aws:ecr/getImages:getImages'] = (args, region) => ({
-      ...listImages(args, region),
-      imageIds: [
-        { imageTag: 'ctx-0000000000000000', imageDigest: `sha256:${'d'.repeat(64)}` },
-        { imageTag: tag, imageDigest: digest },
-      ],
-    });
-    try {
-      run = await runProgram(stackConfig('global'));
-    } finally {
-      invokeHandlers['aws:ecr/getImages:getImages'] = listImages;
-    }
+    const config = stackConfig('global');
+    // The account as an earlier deploy left it: the repository exists and holds this content's tag.
+    const world = {
+      ecrRepositories: {
+        [repositoryKey(config['aws:region']!, 'edgecart-global/service')]: [
+          { imageTag: 'ctx-0000000000000000', imageDigest: `sha256:${'d'.repeat(64)}` },
+          { imageTag: tag, imageDigest: digest },
+        ],
+      },
+    };
+    run = await runProgram(config, { stack: 'global', world });
   });
 
   it('reuses the pushed image instead of pushing the immutable tag again', () => {

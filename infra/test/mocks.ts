@@ -19,6 +19,8 @@ export interface RecordedInvoke {
 export interface MockRun {
   resources: RecordedResource[];
   invokes: RecordedInvoke[];
+  /** Every registration (custom resources and components) with its engine URN and options. */
+  registrations: Registration[];
   /** Resources of one type token, e.g. 'aws:ec2/securityGroup:SecurityGroup'. */
   ofType(type: string): RecordedResource[];
   /** The one resource with this type and logical name (throws when missing). */
@@ -36,57 +38,178 @@ export function regionOf(provider: string | undefined, fallback: string): string
 type InvokeHandler = (args: pulumi.runtime.MockCallArgs, region: string) => Record<string, any>;
 type ResourceHandler = (args: pulumi.runtime.MockResourceArgs, region: string) => Record<string, any>;
 
+/** What exists in the account when the program runs: empty for a first deploy into a fresh account. */
+export interface MockWorld {
+  /** ECR repositories that exist, by `<region>/<repository name>`, with the images pushed to each. */
+  ecrRepositories?: Record<string, { imageTag: string; imageDigest: string }[]>;
+}
+
+/**
+ * A failed AWS call as the program sees it: the engine hands the provider's error back over gRPC, and the SDK
+ * rethrows `new Error(err.details)` (@pulumi/pulumi runtime/invoke.js), so the message must travel in `details`.
+ */
+export function awsError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
+/** The world of the current run (installMocks replaces it). */
+let world: MockWorld = {};
+
+/** `<region>/<name>`: the key of a repository in MockWorld.ecrRepositories. */
+export function repositoryKey(region: string, name: string): string {
+  return `${region}/${name}`;
+}
+
+/**
+ * Availability Zones as DescribeAvailabilityZones lists them for a standard account (zone names are mapped per
+ * account; zone IDs are the region's own). Source: AWS RAM User Guide, "Availability Zone IDs for your AWS
+ * resources" and `aws ec2 describe-availability-zones` in each region. An unlisted region fails loudly.
+ */
+const AVAILABILITY_ZONES: Record<string, { suffixes: string[]; zoneIdPrefix: string; zoneIds: string[] }> = {
+  'ap-south-1': { suffixes: ['a', 'b', 'c'], zoneIdPrefix: 'aps1', zoneIds: ['az1', 'az3', 'az2'] },
+  'eu-west-2': { suffixes: ['a', 'b', 'c'], zoneIdPrefix: 'euw2', zoneIds: ['az2', 'az3', 'az1'] },
+  'ap-southeast-1': { suffixes: ['a', 'b', 'c'], zoneIdPrefix: 'apse1', zoneIds: ['az1', 'az2', 'az3'] },
+  'us-east-1': {
+    suffixes: ['a', 'b', 'c', 'd', 'e', 'f'],
+    zoneIdPrefix: 'use1',
+    zoneIds: ['az6', 'az1', 'az2', 'az4', 'az3', 'az5'],
+  },
+};
+
+/**
+ * AWS-managed CloudFront policies by name, with their fixed IDs (CloudFront Developer Guide, "Use managed cache
+ * policies" and "Use managed origin request policies"). The provider looks a name up with List*Policies and
+ * fails when nothing matches, so an unknown name fails here too.
+ */
+export const MANAGED_CACHE_POLICIES: Record<string, string> = {
+  'Managed-CachingOptimized': '658327ea-f89d-4fab-a63d-7e88639e58f6',
+  'Managed-CachingDisabled': '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+  'Managed-CachingOptimizedForUncompressedObjects': 'b2884449-e4de-46a7-ac36-70bc7f1ddd6d',
+};
+export const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
+  'Managed-AllViewer': '216adef6-5c7f-47e4-b989-5492eafa07d3',
+  'Managed-AllViewerExceptHostHeader': 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+  'Managed-CORS-S3Origin': '88a5eaf4-2fd4-4709-b370-b4c650ea3fcf',
+  'Managed-UserAgentRefererHeaders': 'acba4595-bd28-49b8-b9fe-13317c0390fa',
+};
+
 /** Answers of the invokes the program makes. Add an entry when the program calls a new data source. */
 export const invokeHandlers: Record<string, InvokeHandler> = {
+  // CI runs as the OIDC role session (docs/deploy.md); STS answers with the assumed-role ARN.
   'aws:index/getCallerIdentity:getCallerIdentity': () => ({
     accountId: ACCOUNT_ID,
-    arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`,
-    userId: 'AIDAEXAMPLE',
+    arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/edgecart-deploy/GitHubActions`,
+    userId: 'AROAEXAMPLEROLEID:GitHubActions',
     id: ACCOUNT_ID,
   }),
-  'aws:index/getRegion:getRegion': (_a, region) => ({ name: region, region, id: region }),
-  'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
-  'aws:index/getAvailabilityZones:getAvailabilityZones': (_a, region) => ({
-    names: ['a', 'b', 'c'].map((s) => `${region}${s}`),
-    zoneIds: ['1', '2', '3'].map((s) => `${region}-az${s}`),
-    id: region,
-  }),
-  'aws:iam/getPolicyDocument:getPolicyDocument': (args) => ({ json: JSON.stringify(args.inputs), id: 'policy' }),
-  'aws:cloudfront/getCachePolicy:getCachePolicy': (args) => ({
-    id: `cache-${args.inputs.name}`,
-    name: args.inputs.name,
-  }),
-  // An empty repository: the global stack builds and pushes the service image.
-  'aws:ecr/getImages:getImages': (args, region) => ({
-    imageIds: [],
-    repositoryName: args.inputs.repositoryName,
+  // Answered from the provider's own configuration, no API call (provider docs, aws.getRegion).
+  'aws:index/getRegion:getRegion': (_a, region) => ({
+    name: region,
     region,
-    id: args.inputs.repositoryName,
+    id: region,
+    endpoint: `ec2.${region}.amazonaws.com`,
   }),
-  'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy': (args) => ({
-    id: `origin-request-${args.inputs.name}`,
-    name: args.inputs.name,
+  'aws:index/getPartition:getPartition': () => ({
+    partition: 'aws',
+    dnsSuffix: 'amazonaws.com',
+    reverseDnsPrefix: 'com.amazonaws',
+    id: 'aws',
   }),
-  // Regional stacks (infra/region).
+  'aws:index/getAvailabilityZones:getAvailabilityZones': (_a, region) => {
+    const zones = AVAILABILITY_ZONES[region];
+    if (!zones)
+      throw new Error(`mocks.ts has no Availability Zones for ${region}: add them from describe-availability-zones`);
+    return {
+      names: zones.suffixes.map((s) => `${region}${s}`),
+      zoneIds: zones.zoneIds.map((z) => `${zones.zoneIdPrefix}-${z}`),
+      groupNames: zones.suffixes.map(() => region),
+      id: region,
+    };
+  },
+  'aws:iam/getPolicyDocument:getPolicyDocument': (args) => ({ json: JSON.stringify(args.inputs), id: 'policy' }),
+  'aws:cloudfront/getCachePolicy:getCachePolicy': (args) => {
+    const id = MANAGED_CACHE_POLICIES[args.inputs.name];
+    if (!id) throw awsError(`no matching CloudFront Cache Policy (${args.inputs.name})`);
+    return { id, name: args.inputs.name };
+  },
+  'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy': (args) => {
+    const id = MANAGED_ORIGIN_REQUEST_POLICIES[args.inputs.name];
+    if (!id) throw awsError(`no matching CloudFront Origin Request Policy (${args.inputs.name})`);
+    return { id, name: args.inputs.name };
+  },
+  // ListImages on a repository that does not exist fails with RepositoryNotFoundException (ECR API Reference,
+  // ListImages "Errors"; the provider returns the SDK error as is). An existing repository lists what was pushed.
+  'aws:ecr/getImages:getImages': (args, region) => {
+    const images = world.ecrRepositories?.[repositoryKey(region, args.inputs.repositoryName)];
+    if (!images) {
+      throw awsError(
+        `reading ECR Images: operation error ECR: ListImages, RepositoryNotFoundException: The repository with name '${args.inputs.repositoryName}' does not exist in the registry with id '${ACCOUNT_ID}'`,
+      );
+    }
+    return {
+      imageIds: images.map((i) => ({ ...i })),
+      repositoryName: args.inputs.repositoryName,
+      region,
+      id: args.inputs.repositoryName,
+    };
+  },
+  // DescribeImages of a tag not pushed fails with ImageNotFoundException (ECR API Reference, DescribeImages).
+  'aws:ecr/getImage:getImage': (args, region) => {
+    const images = world.ecrRepositories?.[repositoryKey(region, args.inputs.repositoryName)];
+    if (!images) {
+      throw awsError(
+        `reading ECR Image: RepositoryNotFoundException: The repository with name '${args.inputs.repositoryName}' does not exist in the registry with id '${ACCOUNT_ID}'`,
+      );
+    }
+    const found = images.find(
+      (i) =>
+        i.imageTag === args.inputs.imageTag || (args.inputs.imageDigest && i.imageDigest === args.inputs.imageDigest),
+    );
+    if (!found) {
+      throw awsError(
+        `reading ECR Image: ImageNotFoundException: The image with imageId {imageTag:'${args.inputs.imageTag}'} does not exist within the repository with name '${args.inputs.repositoryName}'`,
+      );
+    }
+    return {
+      ...args.inputs,
+      id: found.imageDigest,
+      imageDigest: found.imageDigest,
+      imageTags: [found.imageTag],
+      imageUri: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${args.inputs.repositoryName}@${found.imageDigest}`,
+      registryId: ACCOUNT_ID,
+    };
+  },
+  // Regional stacks (infra/region). The origin-facing list is AWS-owned and exists in every region (CloudFront
+  // Developer Guide, "Use the CloudFront managed prefix list"); its weight in a security group is 55 rules. The
+  // ID is opaque to the program (pl-<hex> in AWS).
   'aws:ec2/getManagedPrefixList:getManagedPrefixList': (args, region) => ({
     id: `pl-cloudfront-${region}`,
     name: args.inputs.name,
     arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-cloudfront-${region}`,
     addressFamily: 'IPv4',
-    entries: [],
+    entries: [{ cidr: '3.172.0.0/18', description: '' }],
     maxEntries: 55,
     ownerId: 'AWS',
     version: 1,
     tags: {},
   }),
-  'aws:ssm/getParameter:getParameter': (args, region) => ({
-    id: args.inputs.name,
-    name: args.inputs.name,
-    arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`,
-    type: 'String',
-    value: `ami-al2023-${region}`,
-    version: 1,
-  }),
+  // The public AMI parameters are plain Strings (AWS Systems Manager User Guide, "Calling AMI public parameters").
+  // The ID is opaque to the program (ami-<hex> in AWS).
+  'aws:ssm/getParameter:getParameter': (args, region) => {
+    if (!String(args.inputs.name).startsWith('/aws/service/')) {
+      throw awsError(`ParameterNotFound: ${args.inputs.name} (the account has no parameters of its own)`);
+    }
+    return {
+      id: args.inputs.name,
+      name: args.inputs.name,
+      arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`,
+      type: 'String',
+      value: `ami-al2023-${region}`,
+      insecureValue: `ami-al2023-${region}`,
+      version: 1,
+      withDecryption: args.inputs.withDecryption ?? true,
+    };
+  },
   'aws:secretsmanager/getSecretVersion:getSecretVersion': (args, region) => ({
     id: `${args.inputs.secretId}|AWSCURRENT`,
     arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${args.inputs.secretId}-AbCdEf`,
@@ -168,12 +291,110 @@ export interface MockOptions {
   region: string;
   /** Outputs of stacks read through pulumi.StackReference, by fully qualified stack name. */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The stack name in URNs (default `test`). */
+  stack?: string;
+  /** true runs the program as `pulumi preview` does (pulumi.runtime.isDryRun()). */
+  dryRun?: boolean;
+  /** What already exists in the account (default: a fresh account). */
+  world?: MockWorld;
+}
+
+/** How a resource was registered: what the engine (and a policy pack) sees besides its inputs. */
+export interface Registration {
+  /** The URN the engine gives it: `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`. */
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  provider?: string;
+  protect: boolean;
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  /** URNs this resource depends on (dependsOn plus the resources its inputs come from). */
+  dependencies: string[];
+  /** URNs each input comes from. */
+  propertyDependencies: Record<string, string[]>;
+  /** The state the mocks answered with (inputs plus the outputs AWS would add). */
+  state: Record<string, any>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+/**
+ * Keeps every registration with the URN the real engine would give it. The mock monitor's own URNs keep only
+ * the parent's last type (`newUrn` in @pulumi/pulumi runtime/mocks.js); the engine chains every ancestor's type
+ * (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN), so a moved component shows up here as it would in AWS.
+ */
+function recordRegistrations(stack: string, project: string, states: Map<string, Record<string, any>>) {
+  const registrations: Registration[] = [];
+  const engineUrn = new Map<string, string>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(
+      req: RegisterRequest,
+      callback: (err: unknown, res: { getUrn(): string } | undefined) => void,
+    ): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, res) => {
+      if (!err && res) {
+        const parentUrn = req.getParent() ? (engineUrn.get(req.getParent()) ?? req.getParent()) : undefined;
+        const parentType = parentUrn?.split('::')[2];
+        const qualifiedType =
+          parentType && parentType !== 'pulumi:pulumi:Stack' ? `${parentType}$${req.getType()}` : req.getType();
+        const urn = `urn:pulumi:${stack}::${project}::${qualifiedType}::${req.getName()}`;
+        engineUrn.set(res.getUrn(), urn);
+        const toEngine = (u: string) => engineUrn.get(u) ?? u;
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((value, key) => {
+          propertyDependencies[key] = value.getUrnsList().map(toEngine);
+        });
+        registrations.push({
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: parentUrn,
+          provider: req.getProvider() || undefined,
+          protect: req.getProtect() ?? false,
+          retainOnDelete: req.getRetainondelete() ?? false,
+          ignoreChanges: req.getIgnorechangesList(),
+          deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          dependencies: req.getDependenciesList().map(toEngine),
+          propertyDependencies,
+          state: states.get(`${req.getType()}::${req.getName()}`) ?? {},
+        });
+      }
+      callback(err, res);
+    });
+  return registrations;
 }
 
 /** Installs the mocks and returns the live record of what the program does. */
 export function installMocks(options: MockOptions): MockRun {
   const resources: RecordedResource[] = [];
   const invokes: RecordedInvoke[] = [];
+  const states = new Map<string, Record<string, any>>();
+  const stack = options.stack ?? 'test';
+  world = options.world ?? {};
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -186,15 +407,14 @@ export function installMocks(options: MockOptions): MockRun {
         }
         const extra = resourceHandlers[args.type]?.(args, region) ?? {};
         const id = `${args.name}-id`;
-        return {
+        const state = {
+          ...args.inputs,
+          arn: `arn:aws:mock:${region}:${ACCOUNT_ID}:${args.type.split(':').pop()?.toLowerCase()}/${args.name}`,
           id,
-          state: {
-            ...args.inputs,
-            arn: `arn:aws:mock:${region}:${ACCOUNT_ID}:${args.type.split(':').pop()?.toLowerCase()}/${args.name}`,
-            id,
-            ...extra,
-          },
+          ...extra,
         };
+        states.set(`${args.type}::${args.name}`, state);
+        return { id, state };
       },
       call(args) {
         const region = regionOf(args.provider, options.region);
@@ -205,16 +425,24 @@ export function installMocks(options: MockOptions): MockRun {
       },
     },
     'edgecart',
-    'test',
-    false,
+    stack,
+    options.dryRun ?? false,
   );
+  const registrations = recordRegistrations(stack, 'edgecart', states);
   return {
     resources,
     invokes,
+    registrations,
     ofType: (type) => resources.filter((r) => r.type === type),
     byName(type, name) {
       const found = resources.find((r) => r.type === type && r.name === name);
-      if (!found) throw new Error(`No ${type} named ${name}; have ${resources.filter((r) => r.type === type).map((r) => r.name).join(', ')}`);
+      if (!found)
+        throw new Error(
+          `No ${type} named ${name}; have ${resources
+            .filter((r) => r.type === type)
+            .map((r) => r.name)
+            .join(', ')}`,
+        );
       return found;
     },
   };
