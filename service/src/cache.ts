@@ -1,25 +1,32 @@
-// Cache-aside for the catalog: a small in-process L1 in front of Redis (the shared L2 of the region).
-// - Hits are served from L1 without any I/O, as the JSON text they were stored as (no parse, no re-serialise).
-// - TTL with ±10 % jitter in Redis, so keys written together do not all expire (and reload) together; L1
-//   entries live at most `l1TtlMs` (a few seconds), which bounds staleness even when invalidations are lost.
-// - Single-flight: concurrent L1 misses on one key in this process share one Redis read and, on a miss there,
-//   one loader call, so a cold key reaches the database once per instance however many requests arrive.
+// Cache-aside for the catalog: a small in-process L1 in front of Redis (the shared L2 of the region), with
+// stale-while-revalidate, so that after the first fill no request waits for a reload.
+// - Two TTLs per entry. Fresh for `ttlSeconds` (±10 % jitter, so keys written together do not all go stale
+//   together); then *stale* for `staleSeconds` more: still served, while exactly one refresh per key per
+//   instance runs in the background. Past both (the hard TTL) an entry is never served. Redis keeps an entry
+//   for the hard TTL and stores its soft expiry with it (`<fresh-until ms>:<json>`), so every instance knows
+//   how old the shared copy is.
+// - L1 hits are served without any I/O, as the JSON text they were stored as (no parse, no re-serialise). An
+//   L1 entry is re-checked against Redis every `l1TtlMs` (a few seconds), in the background: that bounds how
+//   long a lost invalidation can keep it around, and picks up a refresh another instance made.
+// - Single-flight: concurrent cold misses on one key in this process share one Redis read and, on a miss
+//   there, one loader call, so a cold key reaches the database once per instance however many requests arrive.
 // - Invalidation: `invalidate` deletes the keys in Redis and publishes them on a channel every instance of the
-//   region listens to, so each drops its L1 copy at once. Other regions see a change when their TTL runs out.
-// - Redis down: values come from the loader (the database), and L1 keeps serving what it has.
+//   region listens to, so each drops its L1 copy at once (never served stale). Loads that started before an
+//   invalidation are not cached. Other regions see a change when their TTL runs out.
+// - Redis down: values come from the loader (the database), and L1 keeps serving and refreshing what it has.
 // Hand-written on purpose: the caching libraries we looked at lack single-flight, a raw-JSON L1, or hide
 // Redis errors.
 import type { Metrics } from './metrics.js';
 import type { RedisClient } from './redis.js';
 
-/** A cached value as JSON text, parsed only when someone needs the object. */
+/** Where a value came from. hit: L1 or Redis (fresh or stale); miss: loaded; error: loaded, Redis unavailable. */
 export type CacheResult = 'hit' | 'miss' | 'error';
 
+/** A cached value as JSON text, parsed only when someone needs the object. */
 export class Cached<T> {
   private parsed: T | undefined;
   constructor(
     readonly json: string,
-    /** hit: from L1 or Redis; miss: loaded; error: loaded because Redis was unavailable. */
     readonly result: CacheResult,
     value?: T,
   ) {
@@ -39,85 +46,171 @@ export class Cached<T> {
 export interface CacheOptions {
   redis: RedisClient;
   prefix: string;
+  /** How long an entry is fresh; 0 turns the cache off. */
   ttlSeconds: number;
+  /** How long past `ttlSeconds` a stale entry is still served while it is refreshed (default: `ttlSeconds`). */
+  staleSeconds?: number;
   singleFlight: boolean;
-  /** Longest an entry lives in this process's L1; 0 turns L1 off. */
+  /** How often an L1 entry is re-checked against Redis (in the background); 0 turns L1 off. */
   l1TtlMs: number;
   /** Most entries L1 holds; the oldest go first. */
   l1MaxEntries?: number;
   metrics?: Metrics;
   /** Subscribes to invalidations published by the other instances of the region. */
   subscribe?: (channel: string, listener: (message: string) => void) => Promise<void>;
+  /** The clock (tests move it). */
+  now?: () => number;
 }
 
-interface L1Entry {
+/** A value with its ages: fresh until `freshUntil`, then stale but served until `staleUntil`. */
+interface Entry {
   json: string;
-  expires: number;
+  freshUntil: number;
+  staleUntil: number;
   value?: unknown;
+}
+
+interface L1Entry extends Entry {
+  /** When to re-check this entry against Redis (at the latest when it turns stale). */
+  checkAt: number;
 }
 
 const SEPARATOR = '\u0000';
 
 export function createCache(options: CacheOptions) {
   const { redis, prefix, ttlSeconds, metrics } = options;
-  const l1TtlMs = Math.min(options.l1TtlMs, ttlSeconds * 1000);
+  const now = options.now ?? Date.now;
+  const ttlMs = ttlSeconds * 1000;
+  const staleMs = (options.staleSeconds ?? ttlSeconds) * 1000;
+  const l1TtlMs = Math.min(options.l1TtlMs, ttlMs);
   const l1Max = options.l1MaxEntries ?? 10_000;
   const l1 = new Map<string, L1Entry>();
+  /** Cold loads in flight (single-flight). */
   const inFlight = new Map<string, Promise<Cached<unknown> | undefined>>();
+  /** Background refreshes in flight: at most one per key in this process. */
+  const refreshing = new Set<string>();
+  /** Invalidations seen per key, so a load that raced one is not cached. */
+  const generations = new Map<string, number>();
   const channel = `${prefix}cache:invalidate`;
   const key = (k: string) => `${prefix}cache:${k}`;
   const l1Key = (k: string, field?: string) => (field === undefined ? k : `${k}${SEPARATOR}${field}`);
-  const jittered = () => Math.max(1, Math.round(ttlSeconds * (0.9 + Math.random() * 0.2)));
+  const generation = (k: string) => generations.get(k) ?? 0;
 
-  function remember(id: string, json: string, value?: unknown): void {
+  function fresh(json: string, value?: unknown): Entry {
+    const freshUntil = now() + Math.round(ttlMs * (0.9 + Math.random() * 0.2));
+    return { json, value, freshUntil, staleUntil: freshUntil + staleMs };
+  }
+
+  function remember(id: string, entry: Entry): void {
     if (l1TtlMs <= 0) return;
-    if (l1.size >= l1Max) l1.delete(l1.keys().next().value!);
-    l1.set(id, { json, expires: Date.now() + l1TtlMs, value });
+    if (!l1.has(id) && l1.size >= l1Max) l1.delete(l1.keys().next().value!);
+    l1.set(id, { ...entry, checkAt: Math.min(now() + l1TtlMs, entry.freshUntil) });
   }
 
   /** Drops `keys` (and every field of those that are hashes) from this process's L1. */
   function forgetLocally(keys: string[]): void {
     for (const k of keys) {
+      generations.set(k, generation(k) + 1);
       l1.delete(k);
       for (const id of l1.keys()) if (id.startsWith(k + SEPARATOR)) l1.delete(id);
     }
   }
 
-  async function readRedis(k: string, field?: string): Promise<string | null | undefined> {
+  /** The Redis copy: an entry, null when there is none (or only an expired or foreign one), undefined when Redis failed. */
+  async function readRedis(k: string, field?: string): Promise<Entry | null | undefined> {
+    let stored: string | null | undefined;
     try {
-      return field === undefined ? await redis.get(key(k)) : await redis.hGet(key(k), field);
+      stored = field === undefined ? await redis.get(key(k)) : await redis.hGet(key(k), field);
     } catch {
       return undefined; // Redis unavailable: the caller goes to the database.
     }
+    if (stored == null) return null;
+    const colon = stored.indexOf(':');
+    const freshUntil = Number(stored.slice(0, colon));
+    if (colon < 1 || !Number.isFinite(freshUntil)) return null; // written by an older version: reload it
+    const entry = { json: stored.slice(colon + 1), freshUntil, staleUntil: freshUntil + staleMs };
+    return now() < entry.staleUntil ? entry : null;
   }
 
-  async function writeRedis(k: string, value: string, field?: string): Promise<void> {
+  async function writeRedis(k: string, entry: Entry, field?: string): Promise<void> {
+    const stored = `${entry.freshUntil}:${entry.json}`;
+    const seconds = Math.max(1, Math.ceil((entry.staleUntil - now()) / 1000));
     try {
       if (field === undefined) {
-        await redis.set(key(k), value, { expiration: { type: 'EX', value: jittered() } });
+        await redis.set(key(k), stored, { expiration: { type: 'EX', value: seconds } });
       } else {
-        // A hash groups every cached page of a list, so one DEL invalidates all of them.
-        await redis.multi().hSet(key(k), field, value).expire(key(k), jittered(), 'NX').exec();
+        // A hash groups every cached page of a list, so one DEL invalidates all of them. Each page carries its
+        // own ages; the hash lives as long as its newest page may be served.
+        await redis.multi().hSet(key(k), field, stored).expire(key(k), seconds).exec();
       }
     } catch {
       /* Redis unavailable: nothing to store. */
     }
   }
 
-  /** L1 missed: Redis, then the loader. */
-  async function fetch<T>(k: string, field: string | undefined, loader: () => Promise<T | undefined>) {
+  /** Loads, stores (unless an invalidation raced the load) and returns the value; undefined = nothing there. */
+  async function load<T>(
+    k: string,
+    field: string | undefined,
+    loader: () => Promise<T | undefined>,
+    redisUp: boolean,
+  ): Promise<Cached<T> | undefined> {
     const id = l1Key(k, field);
-    const cached = await readRedis(k, field);
-    if (cached !== undefined && cached !== null) {
-      remember(id, cached);
-      return new Cached<T>(cached, 'hit');
-    }
+    const before = generation(k);
     const value = await loader();
-    if (value === undefined) return undefined;
-    const json = JSON.stringify(value);
-    if (cached === null) await writeRedis(k, json, field);
-    remember(id, json, value);
-    return new Cached<T>(json, cached === null ? 'miss' : 'error', value);
+    if (value === undefined) {
+      l1.delete(id); // gone from the database: stop serving the old copy
+      return undefined;
+    }
+    const entry = fresh(JSON.stringify(value), value);
+    if (generation(k) === before) {
+      if (redisUp) await writeRedis(k, entry, field);
+      remember(id, entry);
+    }
+    return new Cached<T>(entry.json, redisUp ? 'miss' : 'error', value);
+  }
+
+  /**
+   * Brings `k` up to date in the background while its stale copy is served: the Redis copy if another instance
+   * refreshed it already, else one loader call. At most one per key in this process; a failure keeps the stale
+   * copy (until its hard TTL) and is retried by a later request after a short pause.
+   */
+  function refresh<T>(k: string, field: string | undefined, loader: () => Promise<T | undefined>, known?: Entry) {
+    const id = l1Key(k, field);
+    if (refreshing.has(id)) return;
+    refreshing.add(id);
+    void (async () => {
+      const before = generation(k);
+      // The caller may have just read Redis (a stale entry): no need to ask again.
+      const shared = known ?? (await readRedis(k, field));
+      if (shared && now() < shared.freshUntil) {
+        if (generation(k) === before) remember(id, shared);
+        return;
+      }
+      await load(k, field, loader, shared !== undefined);
+    })()
+      .catch(() => {
+        const entry = l1.get(id);
+        if (entry) entry.checkAt = now() + Math.min(1_000, l1TtlMs);
+      })
+      .finally(() => refreshing.delete(id));
+  }
+
+  /** Not in L1 (or past its hard TTL there): Redis, then the loader. */
+  async function fetch<T>(
+    k: string,
+    field: string | undefined,
+    loader: () => Promise<T | undefined>,
+  ): Promise<Cached<T> | undefined> {
+    const id = l1Key(k, field);
+    const before = generation(k);
+    const shared = await readRedis(k, field);
+    if (shared) {
+      if (generation(k) === before) remember(id, shared);
+      if (now() >= shared.freshUntil) refresh(k, field, loader, shared);
+      return new Cached<T>(shared.json, 'hit');
+    }
+    return load(k, field, loader, shared === null);
   }
 
   if (options.subscribe && ttlSeconds > 0) {
@@ -130,17 +223,22 @@ export function createCache(options: CacheOptions) {
         }
       })
       .catch(() => {
-        /* Redis unavailable at start: L1's short TTL bounds staleness until it is back. */
+        /* Redis unavailable at start: L1's re-check interval bounds staleness until it is back. */
       });
   }
 
   return {
     enabled: ttlSeconds > 0,
     /**
-     * The cached value of `k` (or of `field` in hash `k`), else loads, stores and returns it.
-     * A loader answering `undefined` means "nothing there"; that is not cached and comes back as undefined.
+     * The cached value of `k` (or of `field` in hash `k`), else loads, stores and returns it. A stale value is
+     * returned at once while it is refreshed in the background. A loader answering `undefined` means "nothing
+     * there"; that is not cached and comes back as undefined.
      */
-    async getOrLoad<T>(k: string, loader: () => Promise<T | undefined>, field?: string): Promise<Cached<T> | undefined> {
+    async getOrLoad<T>(
+      k: string,
+      loader: () => Promise<T | undefined>,
+      field?: string,
+    ): Promise<Cached<T> | undefined> {
       if (ttlSeconds <= 0) {
         const value = await loader();
         return value === undefined ? undefined : new Cached<T>(JSON.stringify(value), 'miss', value);
@@ -148,7 +246,9 @@ export function createCache(options: CacheOptions) {
       const id = l1Key(k, field);
       const local = l1.get(id);
       if (local) {
-        if (local.expires > Date.now()) {
+        const t = now();
+        if (t < local.staleUntil) {
+          if (t >= local.checkAt) refresh(k, field, loader);
           metrics?.cacheRequests.inc({ result: 'hit' });
           return new Cached<T>(local.json, 'hit', local.value as T | undefined);
         }
@@ -170,7 +270,7 @@ export function createCache(options: CacheOptions) {
 
     /**
      * Drops keys at once, here, in Redis and in every other instance's L1 (pub/sub). Errors are swallowed but
-     * reported: if Redis is down, a stale entry lives at most one L1 TTL elsewhere and one TTL in Redis.
+     * reported: if Redis is down, a stale entry lives at most one L1 re-check elsewhere and one TTL in Redis.
      */
     async invalidate(...keys: string[]): Promise<boolean> {
       if (ttlSeconds <= 0 || keys.length === 0) return true;

@@ -1,0 +1,203 @@
+// The catalog cache's rules, against a real Redis with a clock the test moves (no sleeping, nothing timed):
+// stale-while-revalidate (a stale entry is served at once while exactly one refresh runs), the hard TTL,
+// single-flight on a cold key, invalidation racing a load, and the database fallback when Redis is down.
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL } from '../test/helpers/env.js';
+import { type Cache, createCache } from './cache.js';
+import { createRedis, type Redis, type RedisClient } from './redis.js';
+
+let redis: Redis;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  const quiet = { warn() {}, info() {} } as unknown as FastifyBaseLogger;
+  redis = createRedis(REDIS_URL, quiet);
+  expect(await redis.connect()).toBe(true);
+});
+
+afterAll(async () => {
+  for (const prefix of prefixes) {
+    for await (const keys of redis.client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      if (keys.length) await redis.client.del(keys);
+    }
+  }
+  await redis.close();
+});
+
+/** A loader the test finishes by hand, counting its calls. */
+function controlledLoader<T>() {
+  const calls: Array<(value: T | undefined) => void> = [];
+  const loader = () => new Promise<T | undefined>((resolve) => calls.push(resolve));
+  return { loader, calls };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function makeCache(options: { ttlSeconds?: number; staleSeconds?: number; l1TtlMs?: number; client?: RedisClient }) {
+  const clock = { t: 1_700_000_000_000 };
+  const prefix = `cache-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  const cache: Cache = createCache({
+    redis: options.client ?? redis.client,
+    prefix,
+    ttlSeconds: options.ttlSeconds ?? 10,
+    staleSeconds: options.staleSeconds,
+    singleFlight: true,
+    l1TtlMs: options.l1TtlMs ?? 5_000,
+    now: () => clock.t,
+  });
+  return { cache, clock, prefix };
+}
+
+describe('stale-while-revalidate', () => {
+  it.each([
+    ['with L1', 5_000],
+    ['without L1 (Redis only)', 0],
+  ])('%s: past the soft TTL the stale entry is served at once while exactly one refresh runs', async (_, l1TtlMs) => {
+    const { cache, clock } = makeCache({ ttlSeconds: 10, l1TtlMs });
+    let version = 1;
+    let loads = 0;
+    const gate = controlledLoader<{ version: number }>();
+    const loader = () => {
+      loads++;
+      return version === 1 ? Promise.resolve({ version }) : gate.loader();
+    };
+    const first = await cache.getOrLoad('product:1', loader);
+    expect([first?.value, first?.result]).toEqual([{ version: 1 }, 'miss']);
+
+    clock.t += 12_000; // past the soft TTL (10 s ± 10 %), within the hard TTL (+10 s)
+    version = 2;
+    const during = await Promise.all(Array.from({ length: 20 }, () => cache.getOrLoad('product:1', loader)));
+    // Every request answered from the stale copy without waiting for the (unfinished) reload.
+    expect(during.map((c) => c?.value)).toEqual(Array(20).fill({ version: 1 }));
+    expect(during.every((c) => c?.hit)).toBe(true);
+    await settle();
+    expect(gate.calls.length).toBe(1);
+    expect(loads).toBe(2);
+
+    gate.calls[0]!({ version: 2 });
+    await settle();
+    expect((await cache.getOrLoad('product:1', loader))?.value).toEqual({ version: 2 });
+    expect(loads).toBe(2);
+  });
+
+  it('an instance whose L1 turned stale picks up the refresh another instance already stored in Redis', async () => {
+    const a = makeCache({ ttlSeconds: 10, l1TtlMs: 2_000 });
+    const b = createCache({
+      redis: redis.client,
+      prefix: a.prefix,
+      ttlSeconds: 10,
+      singleFlight: true,
+      l1TtlMs: 2_000,
+      now: () => a.clock.t,
+    });
+    let version = 1;
+    let loads = 0;
+    const loader = async () => {
+      loads++;
+      return { version };
+    };
+    await a.cache.getOrLoad('k', loader);
+    expect((await b.getOrLoad('k', loader))?.value).toEqual({ version: 1 }); // from Redis
+    expect(loads).toBe(1);
+
+    a.clock.t += 12_000;
+    version = 2;
+    await a.cache.getOrLoad('k', loader); // stale: a refreshes
+    await settle();
+    expect(loads).toBe(2);
+    expect((await b.getOrLoad('k', loader))?.value).toEqual({ version: 1 }); // b's L1 copy, re-checked behind
+    await settle();
+    expect((await b.getOrLoad('k', loader))?.value).toEqual({ version: 2 });
+    expect(loads).toBe(2); // b found a's refresh in Redis: one query per expiry, not one per instance here
+  });
+
+  it('a failed refresh keeps serving the stale copy until the hard TTL', async () => {
+    const { cache, clock } = makeCache({ ttlSeconds: 10, staleSeconds: 10 });
+    let fail = false;
+    const loader = async () => {
+      if (fail) throw new Error('database down');
+      return { ok: true };
+    };
+    await cache.getOrLoad('k', loader);
+    clock.t += 12_000;
+    fail = true;
+    expect((await cache.getOrLoad('k', loader))?.value).toEqual({ ok: true });
+    await settle();
+    expect((await cache.getOrLoad('k', loader))?.value).toEqual({ ok: true });
+  });
+});
+
+describe('hard TTL', () => {
+  it('never serves an entry past soft + stale TTL: that request waits for the reload', async () => {
+    const { cache, clock } = makeCache({ ttlSeconds: 10, staleSeconds: 5 });
+    let version = 1;
+    const loader = async () => ({ version });
+    await cache.getOrLoad('k', loader);
+    clock.t += 17_000; // past 11 s (longest jittered soft TTL) + 5 s stale
+    version = 2;
+    const after = await cache.getOrLoad('k', loader);
+    expect([after?.value, after?.result]).toEqual([{ version: 2 }, 'miss']);
+  });
+
+  it('keeps the Redis copy for the hard TTL, with its soft expiry stored next to the value', async () => {
+    const { cache, clock, prefix } = makeCache({ ttlSeconds: 100, staleSeconds: 50 });
+    await cache.getOrLoad('k', async () => ({ a: 1 }));
+    const ttl = await redis.client.ttl(`${prefix}cache:k`);
+    expect(ttl).toBeGreaterThanOrEqual(140);
+    expect(ttl).toBeLessThanOrEqual(160);
+    const stored = (await redis.client.get(`${prefix}cache:k`))!;
+    const freshUntil = Number(stored.slice(0, stored.indexOf(':')));
+    expect(freshUntil - clock.t).toBeGreaterThanOrEqual(90_000);
+    expect(freshUntil - clock.t).toBeLessThanOrEqual(110_000);
+    expect(stored.slice(stored.indexOf(':') + 1)).toBe('{"a":1}');
+  });
+});
+
+describe('single-flight', () => {
+  it('50 concurrent requests for a cold key wait for one load', async () => {
+    const { cache } = makeCache({});
+    const gate = controlledLoader<{ n: number }>();
+    const all = Promise.all(Array.from({ length: 50 }, () => cache.getOrLoad('cold', gate.loader)));
+    await settle();
+    expect(gate.calls.length).toBe(1);
+    gate.calls[0]!({ n: 1 });
+    const results = await all;
+    expect(results.every((r) => r?.json === '{"n":1}')).toBe(true);
+  });
+
+  it('a load that raced an invalidation is returned but not cached', async () => {
+    const { cache } = makeCache({});
+    const gate = controlledLoader<{ price: number }>();
+    const pending = cache.getOrLoad('product:9', gate.loader);
+    await settle();
+    await cache.invalidate('product:9'); // an admin changed the price while the old row was being read
+    gate.calls[0]!({ price: 100 });
+    expect((await pending)?.value).toEqual({ price: 100 });
+    const next = await cache.getOrLoad('product:9', async () => ({ price: 120 }));
+    expect(next?.value).toEqual({ price: 120 });
+  });
+});
+
+describe('Redis down', () => {
+  const failing = new Proxy({} as RedisClient, {
+    get: () => () => Promise.reject(new Error('ClientOfflineError')),
+  });
+
+  it('serves from the loader (result "error"), then from L1, and refreshes from the loader', async () => {
+    const { cache, clock } = makeCache({ client: failing, l1TtlMs: 5_000 });
+    let loads = 0;
+    const loader = async () => ({ loads: ++loads });
+    const first = await cache.getOrLoad('k', loader);
+    expect([first?.value, first?.result]).toEqual([{ loads: 1 }, 'error']);
+    const second = await cache.getOrLoad('k', loader);
+    expect([second?.value, second?.hit]).toEqual([{ loads: 1 }, true]);
+    clock.t += 6_000; // L1 re-check due: Redis still down, so the loader refreshes in the background
+    expect((await cache.getOrLoad('k', loader))?.value).toEqual({ loads: 1 });
+    await settle();
+    expect((await cache.getOrLoad('k', loader))?.value).toEqual({ loads: 2 });
+    expect(await cache.invalidate('k')).toBe(false);
+  });
+});
