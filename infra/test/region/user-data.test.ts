@@ -77,21 +77,17 @@ eachRegion((region, run) => {
       expect(script).toContain(`readonly REDIS_HOST='master.edgecart-${region}.c0ffee.${region}.cache.amazonaws.com'`);
     });
 
-    const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
-    it.skipIf(!shellcheck)(
-      'is clean under shellcheck once rendered (skipped only when shellcheck is not installed)',
-      () => {
-        const dir = mkdtempSync(join(tmpdir(), 'edgecart-user-data-'));
-        try {
-          const file = join(dir, `${region}.sh`);
-          writeFileSync(file, userDataOf(run(), region));
-          execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    );
-    if (!shellcheck)
-      console.warn('shellcheck is not installed: the rendered user data was NOT linted (apt-get install shellcheck)');
+    // Never skipped: `npm test`'s pretest step installs shellcheck (scripts/ensure-prerequisites.sh).
+    it('is clean under shellcheck once rendered', () => {
+      expect(spawnSync('shellcheck', ['--version']).status, 'shellcheck is needed: npm test installs it').toBe(0);
+      const dir = mkdtempSync(join(tmpdir(), 'edgecart-user-data-'));
+      try {
+        const file = join(dir, `${region}.sh`);
+        writeFileSync(file, userDataOf(run(), region));
+        execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
