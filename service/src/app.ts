@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { createCache } from './cache.js';
 import type { ServiceConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
-import { createCatalog } from './domain/catalog.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -14,13 +13,16 @@ import sessionPlugin from './plugins/session.js';
 import storefrontPlugin from './plugins/storefront.js';
 import swaggerPlugin from './plugins/swagger.js';
 import { createRedis, type Redis } from './redis.js';
+import { createOrderRepository } from './repositories/orders.js';
+import { createProductRepository } from './repositories/products.js';
+import { createUserRepository } from './repositories/users.js';
 import authRoutes from './routes/auth.js';
 import cartRoutes from './routes/cart.js';
 import healthRoutes from './routes/health.js';
 import orderRoutes from './routes/orders.js';
 import { adminProductRoutes, publicProductRoutes } from './routes/products.js';
-import { ErrorBody } from './routes/schemas.js';
 import uploadRoutes from './routes/uploads.js';
+import { ErrorBodySchema } from './schemas/common.js';
 import './types.js';
 import { registerValidation } from './validation.js';
 
@@ -87,7 +89,17 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     subscribe: redis.subscribe,
     metrics,
   });
-  app.decorate('deps', { config, db, redis, cache, metrics, catalog: createCatalog(db.prisma, cache) });
+  const products = createProductRepository(db, cache);
+  app.decorate('deps', {
+    config,
+    db,
+    redis,
+    cache,
+    metrics,
+    products,
+    users: createUserRepository(db),
+    orders: createOrderRepository(db, products),
+  });
   app.decorate('draining', false);
   app.addHook('onClose', async () => {
     await Promise.allSettled([db.close(), redis.close()]);
@@ -120,7 +132,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   }
   registerValidation(app);
   registerErrorHandling(app);
-  app.addSchema(ErrorBody);
+  app.addSchema(ErrorBodySchema);
 
   await app.register(metricsPlugin);
   await app.register(swaggerPlugin);

@@ -10,6 +10,12 @@ export interface ServiceConfig {
   databaseReadUrl?: string;
   /** Connections per pool (writer and reader each). */
   databasePoolMax: number;
+  /**
+   * After a session writes (places an order), its reads that must show the write go to the writer for this
+   * long, then back to the reader: longer than the replica's lag, short enough not to pay the writer's
+   * round trip (forwarded across regions in a secondary) for every later read.
+   */
+  readYourWritesWindowMs: number;
   redisUrl: string;
   redisKeyPrefix: string;
   sessionSecret: string;
@@ -149,6 +155,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     databaseUrl: url(env, 'DATABASE_URL', pg, production ? undefined : 'postgresql://postgres@127.0.0.1:5432/edgecart'),
     databaseReadUrl: env.DATABASE_READ_URL ? url(env, 'DATABASE_READ_URL', pg) : undefined,
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
+    readYourWritesWindowMs: int(env, 'READ_YOUR_WRITES_WINDOW_MS', 5_000, 0, 3_600_000),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     redisKeyPrefix: keyPrefix,
     sessionSecret,

@@ -56,23 +56,25 @@ export function createDatabase(options: DatabaseOptions) {
   const writerPool = createPool(options.writerUrl, 'writer', options);
   const writer = createClient(writerPool);
   const readerPool = options.readerUrl ? createPool(options.readerUrl, 'reader', options) : undefined;
-  const reader = readerPool ? createClient(readerPool) : undefined;
-  // `$primary()` on the extended client is the read-your-writes escape hatch; without a reader it is the writer.
-  const prisma = reader ? writer.$extends(readReplicas({ replicas: [reader] })) : writer.$extends({});
+  const replica = readerPool ? createClient(readerPool) : undefined;
+  // Reads through this client go to the replica when there is one (writes sent to it still go to the writer).
+  const reader = replica ? writer.$extends(readReplicas({ replicas: [replica] })) : writer.$extends({});
   return {
-    prisma,
-    /** The writer, for transactions and for reads that must see the caller's own fresh writes. */
-    primary: writer,
+    /** The writer: every write, and the reads that must see a write just made (read-your-writes). */
+    writer,
+    /** Reads that may lag the writer by the replica's lag: the regional reader when DATABASE_READ_URL is set. */
+    reader,
     async ping(): Promise<void> {
       await writer.$queryRawUnsafe('SELECT 1');
-      if (reader) await reader.$queryRawUnsafe('SELECT 1');
+      if (replica) await replica.$queryRawUnsafe('SELECT 1');
     },
     async close(): Promise<void> {
-      await Promise.allSettled([writer.$disconnect(), reader?.$disconnect()]);
+      await Promise.allSettled([writer.$disconnect(), replica?.$disconnect()]);
       await Promise.allSettled([writerPool.end(), readerPool?.end()]);
     },
   };
 }
 
 export type Database = ReturnType<typeof createDatabase>;
-export type Prisma = Database['prisma'];
+export type WriterClient = Database['writer'];
+export type ReaderClient = Database['reader'];

@@ -1,9 +1,59 @@
-// One error shape for every failure (API.md "Errors"): { statusCode, error, message } plus optional details.
-// Dependency failures become 503 with a message that says which dependency, never a 500 or a hang.
+// Errors, and how each becomes an HTTP answer at the edge. One error shape for every failure
+// (docs/api.md "Errors"): { statusCode, error, message } plus optional details.
+// - Domain errors (thrown by repositories: not found, already exists, out of stock, mixed currencies) know
+//   nothing of HTTP; the error handler maps each class to its status.
+// - HttpError is for what only the edge knows (a bad request, a missing login, a feature not configured).
+// - Dependency failures become 503 with a message that says which dependency, never a 500 or a hang.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from 'redis';
+
+/** Something the caller asked for cannot be done as asked; the message is for the shopper. */
+export abstract class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {}
+export class AlreadyExistsError extends DomainError {}
+export class OutOfStockError extends DomainError {
+  constructor(readonly productId: string) {
+    super('Not enough stock for one of the products in your cart', { productId });
+  }
+}
+export class MixedCurrenciesError extends DomainError {
+  constructor() {
+    super('The cart mixes currencies; check out one currency at a time');
+  }
+}
+
+/** The HTTP status of each domain error: the only place the domain meets HTTP. */
+function statusOf(err: DomainError): number {
+  if (err instanceof NotFoundError) return 404;
+  if (err instanceof AlreadyExistsError || err instanceof OutOfStockError || err instanceof MixedCurrenciesError) {
+    return 409;
+  }
+  return 400;
+}
 
 export class HttpError extends Error {
+  /** Sent as Retry-After (seconds) when set: the request was not processed, and may be retried then. */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly statusCode: number,
     message: string,
@@ -17,11 +67,11 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 export const unauthorized = (message = 'Login required') => new HttpError(401, message);
 export const forbidden = (message = 'Not allowed') => new HttpError(403, message);
-export const notFound = (message: string) => new HttpError(404, message);
-export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError(409, message, details);
+
+export type Dependency = 'database' | 'redis';
 
 export class DependencyUnavailableError extends HttpError {
-  constructor(dependency: 'database' | 'redis', cause?: unknown) {
+  constructor(dependency: Dependency, cause?: unknown) {
     super(
       503,
       dependency === 'database'
@@ -32,19 +82,21 @@ export class DependencyUnavailableError extends HttpError {
   }
 }
 
-const REDIS_ERRORS = new Set([
-  'ClientOfflineError',
-  'ClientClosedError',
-  'TimeoutError',
-  'SocketTimeoutError',
-  'ConnectionTimeoutError',
-  'SocketClosedUnexpectedlyError',
-  'DisconnectsClientError',
-  'ReconnectStrategyError',
-]);
+/** node-redis's errors for "Redis did not answer" (as opposed to a reply error from a command). */
+const REDIS_UNAVAILABLE = [
+  ClientOfflineError,
+  ClientClosedError,
+  TimeoutError,
+  SocketTimeoutError,
+  ConnectionTimeoutError,
+  SocketClosedUnexpectedlyError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+];
 
-const DB_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
-/** Kinds of driver-adapter errors (in a Prisma error's meta) that mean the connection, not the query, failed. */
+/** Prisma's own codes for "could not talk to the database" (https://www.prisma.io/docs/orm/reference/error-reference). */
+const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+/** Kinds of driver-adapter errors (@prisma/adapter-pg) that mean the connection, not the query, failed. */
 const DRIVER_CONNECTION_KINDS = new Set([
   'ConnectionClosed',
   'DatabaseNotReachable',
@@ -52,37 +104,72 @@ const DRIVER_CONNECTION_KINDS = new Set([
   'TooManyConnections',
   'TlsConnectionError',
 ]);
-const DB_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Can't reach database|server (has )?closed the connection|DatabaseNotReachable|SocketTimeout|ConnectionClosed|Query read timeout|canceling statement due to statement timeout/i;
+/**
+ * PostgreSQL SQLSTATEs that mean "unavailable", not "your query is wrong"
+ * (https://www.postgresql.org/docs/current/errcodes-appendix.html): class 08 connection exceptions,
+ * 53300 too many connections, 57014 statement timeout, 57P01-57P05 shutdown / cannot connect now / idle timeouts.
+ */
+function isUnavailableSqlState(code: string): boolean {
+  return code.startsWith('08') || code === '53300' || code === '57014' || /^57P0[1-5]$/.test(code);
+}
+/** Node's socket errnos (what pg reports when the network fails under it). */
+const NETWORK_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/**
+ * pg and pg-pool raise these without any code (a connection dropped mid-query, the pool's connect timeout,
+ * pg's query_timeout), so their text is the only handle. Matched only on errors that came through Prisma.
+ */
+const PG_CODELESS_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i;
 
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const parts = [err.name, err.message, (err as { code?: string }).code ?? ''];
-  let cause = err.cause;
-  for (let i = 0; cause && i < 4; i++) {
-    if (cause instanceof Error) parts.push(cause.name, cause.message, (cause as { code?: string }).code ?? '');
-    else if (typeof cause === 'object') parts.push(JSON.stringify(cause));
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return parts.join(' ');
+interface DriverAdapterCause {
+  kind?: string;
+  code?: string;
+  originalCode?: string;
 }
 
-/** Which dependency an unexpected error came from, if any. */
-export function dependencyOf(err: unknown): 'database' | 'redis' | undefined {
-  if (!(err instanceof Error)) return undefined;
-  // node-redis errors keep name "Error"; their class names tell them apart.
-  const classes = [err, err.cause].filter((e): e is Error => e instanceof Error).flatMap((e) => [e.name, e.constructor.name]);
-  if (classes.some((c) => REDIS_ERRORS.has(c))) return 'redis';
-  const code = (err as { code?: string }).code;
-  if (code && DB_CODES.has(code)) return 'database';
-  const kind = (err as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } }).meta?.driverAdapterError?.cause
-    ?.kind;
-  if (kind && DRIVER_CONNECTION_KINDS.has(kind)) return 'database';
-  const text = describe(err);
-  // Prisma re-throws some pg errors as plain Errors carrying clientVersion, naming neither Prisma nor pg.
-  const fromDatabaseClient = 'clientVersion' in err || /Prisma|DriverAdapter|pg|postgres/i.test(text);
-  if (fromDatabaseClient && DB_MESSAGES.test(text)) return 'database';
-  if (DB_MESSAGES.test(text) && /5432|database/i.test(text)) return 'database';
+/** `err` and the errors that caused it, outermost first. */
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = err; e !== undefined && e !== null && chain.length < 5; ) {
+    chain.push(e);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return chain;
+}
+
+function isPrismaError(err: Error): boolean {
+  // Every Prisma client error carries the client version; some re-thrown driver errors are plain Errors with it.
+  return 'clientVersion' in err;
+}
+
+function databaseUnavailable(err: Error): boolean {
+  const { code, meta } = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: DriverAdapterCause } } };
+  if (typeof code === 'string' && PRISMA_CONNECTION_CODES.has(code)) return true;
+  const driver = meta?.driverAdapterError?.cause;
+  if (driver?.kind && DRIVER_CONNECTION_KINDS.has(driver.kind)) return true;
+  const sqlState = driver?.originalCode ?? driver?.code;
+  if (sqlState && isUnavailableSqlState(sqlState)) return true;
+  for (const e of causeChain(err)) {
+    const errno = (e as { code?: unknown }).code;
+    if (typeof errno === 'string' && NETWORK_ERRNOS.has(errno)) return true;
+    if (e instanceof Error && PG_CODELESS_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Which dependency an unexpected error says is unavailable, if any (then the answer is 503, not 500). */
+export function dependencyOf(err: unknown): Dependency | undefined {
+  const chain = causeChain(err);
+  if (chain.some((e) => REDIS_UNAVAILABLE.some((RedisError) => e instanceof RedisError))) return 'redis';
+  if (chain.some((e) => e instanceof Error && isPrismaError(e) && databaseUnavailable(e))) return 'database';
   return undefined;
 }
 
@@ -95,8 +182,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A failed request leaves the session as it was: nothing half-changed is saved, and when Redis itself
     // failed, the session plugin does not try (and fail) to save again while this answer is sent.
     (request as { session?: unknown }).session = undefined;
+    if (err instanceof DomainError) {
+      const status = statusOf(err);
+      return reply.code(status).send(errorBody(status, err.message, err.details));
+    }
     if (err instanceof HttpError) {
       if (err.statusCode >= 500) request.log.warn({ err }, err.message);
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.details));
     }
     const fastifyErr = err as FastifyError;

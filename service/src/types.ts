@@ -1,19 +1,23 @@
 // What the app factory puts on the Fastify instance and in the session, for the type checker.
 import type {} from '@fastify/session';
 import type { Cache } from './cache.js';
-import type { Catalog } from './domain/catalog.js';
 import type { ServiceConfig } from './config.js';
 import type { Database } from './db.js';
 import type { Metrics } from './metrics.js';
 import type { Redis } from './redis.js';
+import type { OrderRepository } from './repositories/orders.js';
+import type { ProductRepository } from './repositories/products.js';
+import type { UserRepository } from './repositories/users.js';
 
 export interface AppDeps {
   config: ServiceConfig;
   db: Database;
   redis: Redis;
   cache: Cache;
-  catalog: Catalog;
   metrics: Metrics;
+  products: ProductRepository;
+  users: UserRepository;
+  orders: OrderRepository;
 }
 
 export interface SessionUser {
@@ -38,5 +42,7 @@ declare module 'fastify' {
     /** Identifies this cart and its revision: checkout derives its default idempotency key from them. */
     cartId?: string;
     cartRevision?: number;
+    /** When this session last committed a write (epoch ms): its own reads go to the writer for a while. */
+    lastWriteAt?: number;
   }
 }

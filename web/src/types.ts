@@ -1,61 +1,12 @@
-// Shapes of the service's JSON (shared/API.md). Money is always integer minor units.
+// Shapes of the service's JSON (docs/api.md), derived from the service's TypeBox schemas so the two cannot
+// drift. Type-only imports: the compiler erases them, so nothing of the server reaches the browser bundle
+// (service/src/schemas/ depends on nothing but typebox). Money is always integer minor units.
+import type { User as SignedInUser } from '../../service/src/schemas/auth.js';
 
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-  imageUrl: string | null;
-}
+export type { Cart, CartLine } from '../../service/src/schemas/cart.js';
+export type { ErrorBody } from '../../service/src/schemas/common.js';
+export type { Order, OrderLine } from '../../service/src/schemas/orders.js';
+export type { Product, ProductPage } from '../../service/src/schemas/products.js';
 
-export interface ProductPage {
-  items: Product[];
-  nextCursor: string | null;
-}
-
-export interface CartLine {
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-}
-
-export interface Cart {
-  items: CartLine[];
-  totalCents: number;
-  /** Not in the contract yet; used when the service sends it. */
-  currency?: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  role?: 'customer' | 'admin';
-}
-
-export interface OrderLine {
-  productId: string;
-  name: string;
-  unitPriceCents: number;
-  quantity: number;
-}
-
-export interface Order {
-  id: string;
-  status: string;
-  items: OrderLine[];
-  totalCents: number;
-  createdAt: string;
-  /** Not in the contract yet; used when the service sends it. */
-  currency?: string;
-}
-
-/** Every error body of the service. `productId` names the product a 409 stock conflict is about. */
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  productId?: string;
-}
+/** The signed-in shopper; registration answers without the role (always `customer` then). */
+export type User = Pick<SignedInUser, 'id' | 'email'> & Partial<Pick<SignedInUser, 'role'>>;

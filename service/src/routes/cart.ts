@@ -1,35 +1,21 @@
 // The cart lives in the session (anonymous or logged in), so any instance in the region serves it.
 // Prices are always the catalog's current prices; the client never sends one.
 import { randomUUID } from 'node:crypto';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import type { Catalog } from '../domain/catalog.js';
-import { notFound } from '../errors.js';
-import { errors, Uuid } from './schemas.js';
-
-export const Cart = Type.Object({
-  items: Type.Array(
-    Type.Object({ productId: Type.String(), quantity: Type.Integer(), unitPriceCents: Type.Integer() }),
-  ),
-  totalCents: Type.Integer(),
-  currency: Type.Union([Type.String(), Type.Null()]),
-});
-
-const ItemParams = Type.Object({ productId: Uuid }, { additionalProperties: false });
-const Quantity = Type.Object(
-  { quantity: Type.Integer({ minimum: 1, maximum: 99 }) },
-  { additionalProperties: false },
-);
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { NotFoundError } from '../errors.js';
+import type { ProductRepository } from '../repositories/products.js';
+import { type Cart, type CartLine, CartItemParamsSchema, CartQuantitySchema, CartSchema } from '../schemas/cart.js';
+import { errorResponses } from '../schemas/common.js';
 
 /** The session's cart priced from the catalog; products that no longer exist drop out. */
-export async function priceCart(catalog: Catalog, request: FastifyRequest) {
+export async function priceCart(products: ProductRepository, request: FastifyRequest): Promise<Cart> {
   const entries = Object.entries(request.session.cart ?? {});
-  const products = await Promise.all(entries.map(([id]) => catalog.getProduct(id)));
-  const items = [];
+  const found = await Promise.all(entries.map(([id]) => products.getProduct(id)));
+  const items: CartLine[] = [];
   let currency: string | null = null;
   for (const [i, [productId, quantity]] of entries.entries()) {
-    const product = products[i]?.value;
+    const product = found[i]?.value;
     if (!product) continue;
     currency ??= product.currency;
     items.push({ productId, quantity, unitPriceCents: product.priceCents });
@@ -44,43 +30,42 @@ function touchCart(request: FastifyRequest, cart: Record<string, number>): void 
   request.session.cartRevision = (request.session.cartRevision ?? 0) + 1;
 }
 
-export default async function cartRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { catalog } = app.deps;
+const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { products } = app.deps;
 
-  r.get(
+  app.get(
     '/api/cart',
-    { schema: { tags: ['cart'], summary: 'The current cart', response: { 200: Cart } } },
-    async (request) => priceCart(catalog, request),
+    { schema: { tags: ['cart'], summary: 'The current cart', response: { 200: CartSchema } } },
+    async (request) => priceCart(products, request),
   );
 
-  r.put(
+  app.put(
     '/api/cart/items/:productId',
     {
       schema: {
         tags: ['cart'],
         summary: 'Set the quantity of one product in the cart',
-        params: ItemParams,
-        body: Quantity,
-        response: { 200: Cart, ...errors(400, 404) },
+        params: CartItemParamsSchema,
+        body: CartQuantitySchema,
+        response: { 200: CartSchema, ...errorResponses(400, 404) },
       },
     },
     async (request) => {
-      const product = (await catalog.getProduct(request.params.productId))?.value;
-      if (!product) throw notFound('Product not found');
+      const product = (await products.getProduct(request.params.productId))?.value;
+      if (!product) throw new NotFoundError('Product not found');
       touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });
-      return priceCart(catalog, request);
+      return priceCart(products, request);
     },
   );
 
-  r.delete(
+  app.delete(
     '/api/cart/items/:productId',
     {
       schema: {
         tags: ['cart'],
         summary: 'Remove one product from the cart',
-        params: ItemParams,
-        response: { 200: Cart, ...errors(400) },
+        params: CartItemParamsSchema,
+        response: { 200: CartSchema, ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -89,7 +74,9 @@ export default async function cartRoutes(app: FastifyInstance) {
         const { [request.params.productId]: _removed, ...rest } = cart;
         touchCart(request, rest);
       }
-      return priceCart(catalog, request);
+      return priceCart(products, request);
     },
   );
-}
+};
+
+export default cartRoutes;

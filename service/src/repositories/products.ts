@@ -1,0 +1,87 @@
+// The catalog's data access: product reads through the cache (cache.ts), and every product write, which
+// invalidates the cached views it changed. Writes live here and only here, so no write path can forget the cache.
+import type { Cache } from '../cache.js';
+import type { Database } from '../db.js';
+import { AlreadyExistsError, NotFoundError } from '../errors.js';
+import type { Product as ProductRow } from '../generated/prisma/client.js';
+import type { CreateProduct, Product, ProductPage, UpdateProduct } from '../schemas/products.js';
+import { isRecordNotFound, isUniqueViolation } from './prisma-errors.js';
+
+export const productKey = (id: string) => `product:${id}`;
+/** Hash of every cached list page (field `<limit>:<cursor>`), dropped as a whole on any product change. */
+export const PRODUCT_LISTS_KEY = 'products:lists';
+
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    priceCents: row.priceCents,
+    currency: row.currency,
+    stock: row.stock,
+    imageUrl: row.imageUrl,
+  };
+}
+
+export function createProductRepository(db: Database, cache: Cache) {
+  /** This region's cached views of these products (and every list page) are gone at once, in every instance. */
+  const invalidate = (ids: readonly string[]) => cache.invalidate(...ids.map(productKey), PRODUCT_LISTS_KEY);
+
+  return {
+    /** Keyset pagination by id: stable under inserts, and every page is one index range scan. */
+    async listProducts(limit: number, cursor: string | undefined) {
+      // A page always exists (possibly empty), so the loader never answers undefined.
+      const page = await cache.getOrLoad<ProductPage>(
+        PRODUCT_LISTS_KEY,
+        async () => {
+          const rows = await db.reader.product.findMany({
+            where: cursor ? { id: { gt: cursor } } : undefined,
+            orderBy: { id: 'asc' },
+            take: limit + 1,
+          });
+          const page = rows.slice(0, limit);
+          return { items: page.map(toProduct), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+        },
+        `${limit}:${cursor ?? ''}`,
+      );
+      return page!;
+    },
+
+    /** The product (cached), or undefined when there is none. */
+    getProduct(id: string) {
+      return cache.getOrLoad<Product>(productKey(id), async () => {
+        const row = await db.reader.product.findUnique({ where: { id } });
+        return row ? toProduct(row) : undefined;
+      });
+    },
+
+    async createProduct(fields: CreateProduct): Promise<Product> {
+      try {
+        const row = await db.writer.product.create({ data: fields });
+        await invalidate([row.id]);
+        return toProduct(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AlreadyExistsError(`A product with sku ${fields.sku} already exists`);
+        throw err;
+      }
+    },
+
+    async updateProduct(id: string, fields: UpdateProduct): Promise<Product> {
+      try {
+        const row = await db.writer.product.update({ where: { id }, data: fields });
+        await invalidate([row.id]);
+        return toProduct(row);
+      } catch (err) {
+        if (isRecordNotFound(err)) throw new NotFoundError('Product not found');
+        if (isUniqueViolation(err)) throw new AlreadyExistsError(`A product with sku ${fields.sku} already exists`);
+        throw err;
+      }
+    },
+
+    /** For writes made elsewhere (a checkout's stock): drops the products' cached views in this region. */
+    invalidateProducts: invalidate,
+  };
+}
+
+export type ProductRepository = ReturnType<typeof createProductRepository>;
