@@ -1,0 +1,76 @@
+// The report's chart as a standalone SVG (no external service, viewable on GitHub): TTFB p50 per population
+// and journey step, one region (Mumbai only) beside two regions, with a whisker to p95. Hand-written: a few
+// rectangles do not justify a charting dependency.
+import type { LabReport } from './run.js';
+import { STEPS } from './shoppers.js';
+
+const COLORS = { oneRegion: '#c2410c', twoRegions: '#0369a1' } as const;
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function ttfbChart(report: LabReport): string {
+  const populations = ['india', 'uk'] as const;
+  const groups = populations.flatMap((p) => STEPS.map((s) => ({ p, s })));
+  const max = Math.max(
+    1,
+    ...groups.flatMap(({ p, s }) =>
+      [report.ttfb.oneRegion[p][s]?.p95 ?? 0, report.ttfb.twoRegions[p][s]?.p95 ?? 0].filter(Number.isFinite),
+    ),
+  );
+  const scaleMax = Math.ceil(max / 100) * 100;
+  const left = 60;
+  const top = 50;
+  const plotH = 300;
+  const groupW = 64;
+  const gap = 24;
+  const width = left + groups.length * groupW + gap + 20;
+  const height = top + plotH + 80;
+  const y = (v: number) => top + plotH - (v / scaleMax) * plotH;
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+  );
+  out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
+  out.push(
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">Time to first byte per step: p50 bars, p95 whiskers (ms)</text>`,
+  );
+  out.push(
+    `<rect x="${left}" y="30" width="10" height="10" fill="${COLORS.oneRegion}"/><text x="${left + 14}" y="39">one region (Mumbai only)</text>`,
+  );
+  out.push(
+    `<rect x="${left + 170}" y="30" width="10" height="10" fill="${COLORS.twoRegions}"/><text x="${left + 184}" y="39">two regions (Mumbai + London)</text>`,
+  );
+  for (let v = 0; v <= scaleMax; v += scaleMax / 5) {
+    out.push(`<line x1="${left}" x2="${width - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb"/>`);
+    out.push(`<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`);
+  }
+  groups.forEach(({ p, s }, i) => {
+    const x0 = left + i * groupW + (p === 'uk' ? gap : 0) + 8;
+    (['oneRegion', 'twoRegions'] as const).forEach((which, j) => {
+      const cell = report.ttfb[which][p][s];
+      if (!cell || !Number.isFinite(cell.p50)) return;
+      const x = x0 + j * 22;
+      out.push(
+        `<rect x="${x}" y="${y(cell.p50)}" width="20" height="${top + plotH - y(cell.p50)}" fill="${COLORS[which]}"><title>${esc(`${p} ${s} ${which}: p50 ${cell.p50} ms, p95 ${cell.p95} ms, n=${cell.n}`)}</title></rect>`,
+      );
+      if (Number.isFinite(cell.p95)) {
+        out.push(`<line x1="${x + 10}" x2="${x + 10}" y1="${y(cell.p50)}" y2="${y(cell.p95)}" stroke="#111"/>`);
+        out.push(`<line x1="${x + 5}" x2="${x + 15}" y1="${y(cell.p95)}" y2="${y(cell.p95)}" stroke="#111"/>`);
+      }
+    });
+    out.push(`<text x="${x0 + 21}" y="${top + plotH + 14}" text-anchor="middle">${s}</text>`);
+  });
+  populations.forEach((p, k) => {
+    const x = left + k * (STEPS.length * groupW + gap) + (STEPS.length * groupW) / 2;
+    out.push(
+      `<text x="${x}" y="${top + plotH + 34}" text-anchor="middle" font-weight="bold">${p === 'uk' ? 'UK shoppers' : 'India shoppers'}</text>`,
+    );
+  });
+  out.push(
+    `<text x="${left}" y="${height - 12}" fill="#555">edgecart npm run lab, ${esc(report.when)}, commit ${esc(report.commit)}; links delayed per lab/rtt.json</text>`,
+  );
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

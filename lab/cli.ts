@@ -1,0 +1,101 @@
+// `npm run lab`: the multi-region rehearsal of issue #12 on this machine. `npm run lab -- --help` for options.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { LabAlreadyRunning } from './lock.js';
+import { PostgresMissing } from './postgres-cluster.js';
+import { writeReport } from './report.js';
+import { DEFAULT_RTT_FILE, loadRttTable } from './rtt.js';
+import { runRehearsal } from './run.js';
+
+const HELP = `npm run lab -- [options]
+
+Starts two regions on this machine (PostgreSQL primary in "Mumbai", streaming replica in "London", a Redis
+and two service instances per region, links delayed by the RTT table, a Route 53-like router), measures
+shoppers in India and the UK against one region and against two, measures a London checkout, runs the
+drills (London's database path cut, London lost, Mumbai lost with promotion of the replica), writes the
+report and takes everything down again. Everything listens on 127.0.0.1 on free ports.
+
+Options:
+  --shoppers <n>          shoppers per population in each phase (default 4; --short: 2)
+  --phase-seconds <s>     length of the one-region and two-region phases (default 20; --short: 8)
+  --warm-up-seconds <s>   warm-up before measuring (default 5; --short: 3)
+  --drill-seconds <s>     shopping before each fault (default 4; --short: 2)
+  --drill-max-wait <s>    longest wait for recovery in a drill (default 45; --short: 30)
+  --health-interval <ms>  router health-check interval (default 1000; Route 53: 10000 or 30000)
+  --failure-threshold <n> consecutive failed/passed checks to flip a region (default 3, as Route 53's)
+  --checkout-runs <n>     measured London checkouts (default 5; --short: 3)
+  --rtt <file>            the RTT table (default lab/rtt.json)
+  --report-dir <dir>      where multi-region.json, .md and .svg go (default docs/)
+  --short                 the short run npm test uses (about a minute of shopping)
+  -h, --help              this text
+`;
+
+const { values } = parseArgs({
+  options: {
+    shoppers: { type: 'string' },
+    'phase-seconds': { type: 'string' },
+    'warm-up-seconds': { type: 'string' },
+    'drill-seconds': { type: 'string' },
+    'drill-max-wait': { type: 'string' },
+    'health-interval': { type: 'string' },
+    'failure-threshold': { type: 'string' },
+    'checkout-runs': { type: 'string' },
+    rtt: { type: 'string' },
+    'report-dir': { type: 'string' },
+    short: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+function num(name: keyof typeof values, fallback: number, min: number, max: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    console.error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const short = values.short === true;
+const rttFile = resolve(values.rtt ?? DEFAULT_RTT_FILE);
+try {
+  const rtt = loadRttTable(rttFile);
+  const started = Date.now();
+  const report = await runRehearsal({
+    rtt,
+    rttFile,
+    shoppers: num('shoppers', short ? 2 : 4, 1, 50),
+    warmUpSeconds: num('warm-up-seconds', short ? 3 : 5, 0, 600),
+    phaseSeconds: num('phase-seconds', short ? 8 : 20, 2, 3_600),
+    drillLeadSeconds: num('drill-seconds', short ? 2 : 4, 1, 600),
+    drillMaxWaitSeconds: num('drill-max-wait', short ? 30 : 45, 5, 600),
+    checkoutRuns: num('checkout-runs', short ? 3 : 5, 1, 50),
+    health: {
+      intervalMs: num('health-interval', 1_000, 100, 60_000),
+      failureThreshold: num('failure-threshold', 3, 1, 10),
+      timeoutMs: Math.min(2_000, num('health-interval', 1_000, 100, 60_000)),
+    },
+    log: (line) => console.log(`[lab +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
+  });
+  const files = await writeReport(report, values['report-dir'] ? resolve(values['report-dir']) : undefined);
+  console.log(`\nReport: ${files.markdown}\n        ${files.json}\n        ${files.chart}`);
+  if (report.processes.stillRunning.length > 0) {
+    console.error(`processes the lab started are still running: ${report.processes.stillRunning.join(', ')}`);
+    process.exit(1);
+  }
+} catch (err) {
+  if (err instanceof PostgresMissing || err instanceof LabAlreadyRunning) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  console.error(`lab failed: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+}

@@ -1,0 +1,73 @@
+// The short rehearsal in `npm test`: the whole lab (real PostgreSQL primary and replica, Redis, four service
+// instances, delayed links, router) with short phases, asserting the invariants of issues #12 and #14.
+// Slow by nature (minutes on a busy 2-core machine: four service processes start), hence its own timeout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from './processes.js';
+import { writeReport } from './report.js';
+import { loadRttTable, DEFAULT_RTT_FILE } from './rtt.js';
+import { type LabReport, runRehearsal } from './run.js';
+
+let report: LabReport;
+const dir = mkdtempSync(join(tmpdir(), 'edgecart-lab-report-'));
+
+beforeAll(async () => {
+  const rtt = loadRttTable();
+  report = await runRehearsal({
+    rtt,
+    rttFile: DEFAULT_RTT_FILE,
+    shoppers: 2,
+    warmUpSeconds: 3,
+    phaseSeconds: 8,
+    drillLeadSeconds: 2,
+    drillMaxWaitSeconds: 30,
+    checkoutRuns: 3,
+    health: { intervalMs: 1_000, failureThreshold: 3, timeoutMs: 1_000 },
+    log: () => {},
+  });
+  await writeReport(report, dir);
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run lab (short)', () => {
+  it('two regions beat one for UK shoppers by at least half the UK–Mumbai minus UK–London RTT', () => {
+    expect(report.ukGain.gainMs).toBeGreaterThanOrEqual(report.ukGain.requiredMs);
+  });
+
+  it('a London checkout crosses the Mumbai↔London link at most once, and so does its replay', () => {
+    expect(report.londonCheckout.firstRoundTrips).toBeLessThanOrEqual(1);
+    expect(report.londonCheckout.replayRoundTrips).toBeLessThanOrEqual(1);
+  });
+
+  it('read-your-writes holds in London under real replica lag', () => {
+    expect(report.londonCheckout.readYourWrites).toBe(true);
+    expect(report.readYourWrites.failures).toBe(0);
+  });
+
+  it('drill 1 (London lost): UK shoppers are served by Mumbai and no acknowledged order is lost', () => {
+    const d = report.drills.find((x) => x.name.startsWith('drill 1'))!;
+    expect(d.secondsUntilServed).not.toBeNull();
+    expect(d.acknowledgedOrders).toBeGreaterThan(0);
+    expect(d.lostOrders).toEqual([]);
+  });
+
+  it("drill 3 (London's database path cut): UK shoppers are served by Mumbai and no acknowledged order is lost", () => {
+    const d = report.drills.find((x) => x.name.startsWith('drill 3'))!;
+    expect(d.secondsUntilServed).not.toBeNull();
+    expect(d.acknowledgedOrders).toBeGreaterThan(0);
+    expect(d.lostOrders).toEqual([]);
+  });
+
+  it('drill 2 (Mumbai lost): after promotion India shoppers place orders in London', () => {
+    const d = report.drills.find((x) => x.name.startsWith('drill 2'))!;
+    expect(d.secondsUntilServed).not.toBeNull();
+  });
+
+  it('every process the lab started is gone afterwards', () => {
+    expect(report.processes.started).toBeGreaterThanOrEqual(8);
+    expect(report.processes.stillRunning.filter(alive)).toEqual([]);
+  });
+});

@@ -1,0 +1,151 @@
+// The two-region deployment on this machine, from the project's own code: the PostgreSQL primary (Mumbai) and
+// its streaming replica (London), each region's Redis, instances and load balancer, the links between places
+// (delayed by the RTT table) and the router. `Lab.start` builds it; `destroy` takes every piece down again.
+//
+//   India ─28ms─┐                    ┌─ Mumbai: ALB → 2 instances → primary (local)
+//               ├─ router (Route 53) ┤
+//   UK ────12ms─┘                    └─ London: ALB → 2 instances → replica (local reads)
+//                                               writes ──110ms link──▶ primary; replication ◀──110ms link
+import pg from 'pg';
+import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
+import { seed } from '../prisma/seed.js';
+import { type Cluster, createCluster } from './postgres-cluster.js';
+import { Link } from './link.js';
+import { Region } from './region.js';
+import { type HealthPolicy, Router } from './router.js';
+import { POPULATIONS, type Population, type Region as RegionName, REGIONS, type RttTable } from './rtt.js';
+import type { Directions } from './shoppers.js';
+
+export interface LabSetup {
+  rtt: RttTable;
+  health: HealthPolicy;
+  log: (line: string) => void;
+}
+
+/** Stock high enough that a rehearsal never runs out (stock conflicts are the concurrency tests' business). */
+const LAB_STOCK = 1_000_000;
+
+export class Lab implements Directions {
+  private constructor(
+    readonly setup: LabSetup,
+    readonly cluster: Cluster,
+    /** London's instances → the primary (what Aurora write forwarding crosses). */
+    readonly writeLink: Link,
+    /** The replica's WAL stream from the primary. */
+    readonly replicationLink: Link,
+    /**
+     * London's writer endpoint, what its instances have as DATABASE_URL: like Aurora's cluster endpoint, it
+     * leads to the primary across the link, and after a failover to the promoted local database, with no
+     * change to the service's configuration (docs/deploy.md, "Database failover").
+     */
+    readonly londonWriterEndpoint: Link,
+    readonly regions: Record<RegionName, Region>,
+    readonly populationLinks: Map<string, Link>,
+    readonly router: Router,
+  ) {}
+
+  static async start(setup: LabSetup): Promise<Lab> {
+    const { rtt, log } = setup;
+    const undo: (() => Promise<void>)[] = [];
+    try {
+      let replicationLink: Link | undefined;
+      log('creating the PostgreSQL primary (Mumbai), migrating and seeding it');
+      const cluster = await createCluster(
+        async (url) => {
+          await ensureDatabase(url);
+          await applyMigrations(url);
+          await seed({ databaseUrl: url });
+          const client = new pg.Client({ connectionString: url });
+          await client.connect();
+          await client.query('UPDATE products SET stock = $1', [LAB_STOCK]);
+          await client.end();
+          log('taking a base backup for the London replica (pg_basebackup -R)');
+        },
+        async (primaryPort) => {
+          replicationLink = await new Link('Mumbai↔London replication', rtt.interRegion(), primaryPort).listen();
+          return replicationLink.port;
+        },
+      );
+      undo.push(() => cluster.destroy());
+      undo.push(async () => replicationLink?.close());
+      const writeLink = await new Link('Mumbai↔London writes', rtt.interRegion(), cluster.primary.port).listen();
+      undo.push(() => writeLink.close());
+      const londonWriterEndpoint = await new Link('London writer endpoint', 0, writeLink.port).listen();
+      undo.push(() => londonWriterEndpoint.close());
+      log('starting each region: Redis, two service instances, a load balancer');
+      const [mumbai, london] = await Promise.all([
+        Region.start('mumbai', { DATABASE_URL: cluster.primary.url() }),
+        Region.start('london', {
+          DATABASE_URL: `postgresql://postgres@127.0.0.1:${londonWriterEndpoint.port}/edgecart`,
+          DATABASE_READ_URL: cluster.replica.url(),
+        }),
+      ]);
+      undo.push(
+        () => mumbai.destroy(),
+        () => london.destroy(),
+      );
+      const regions = { mumbai, london };
+      const populationLinks = new Map<string, Link>();
+      for (const p of POPULATIONS) {
+        for (const r of REGIONS) {
+          const link = await new Link(`${p}→${r}`, rtt.shopper(p, r), regions[r].port).listen();
+          populationLinks.set(`${p}→${r}`, link);
+          undo.push(() => link.close());
+        }
+      }
+      const router = new Router(rtt, (r) => regions[r].instances.map((i) => i.url), setup.health);
+      router.start();
+      return new Lab(
+        setup,
+        cluster,
+        writeLink,
+        replicationLink!,
+        londonWriterEndpoint,
+        regions,
+        populationLinks,
+        router,
+      );
+    } catch (err) {
+      for (const u of undo.reverse()) await u().catch(() => {});
+      throw err;
+    }
+  }
+
+  resolve(population: Population): RegionName {
+    return this.router.resolve(population);
+  }
+
+  linkUrl(population: Population, region: RegionName): string {
+    return this.populationLinks.get(`${population}→${region}`)!.url;
+  }
+
+  /** The current writer: the primary, or the promoted replica after drill 2. */
+  writerUrl(): string {
+    return this.cluster.primary.running ? this.cluster.primary.url() : this.cluster.replica.url();
+  }
+
+  /** Which of `ids` the database at `url` has. */
+  async ordersIn(url: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>('SELECT id::text FROM orders WHERE id = ANY($1::uuid[])', [
+        ids,
+      ]);
+      return new Set(rows.map((r) => r.id));
+    } finally {
+      await client.end();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    this.router.stop();
+    await Promise.all(Object.values(this.regions).map((r) => r.destroy().catch(() => {})));
+    for (const link of this.populationLinks.values()) await link.close();
+    await this.londonWriterEndpoint.close();
+    await this.writeLink.close();
+    await this.replicationLink.close();
+    await this.cluster.destroy();
+  }
+}

@@ -1,0 +1,170 @@
+// The whole rehearsal: start the two-region lab, measure one region against two, measure a London checkout,
+// run the drills, take everything down, and hand back the figures. Interrupting it (SIGINT, SIGTERM) or an
+// error half-way still removes every process and temporary directory it made.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureWebBuild } from '../web/build/build-web.js';
+import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
+import { Lab } from './lab.js';
+import { acquireLock } from './lock.js';
+import { type LondonCheckout, measureLondonCheckout } from './london-checkout.js';
+import { findPostgresBin } from './postgres-cluster.js';
+import { alive, startedPids, stopAll } from './processes.js';
+import type { HealthPolicy } from './router.js';
+import { POPULATIONS, type Population, type RttEntry, type RttTable } from './rtt.js';
+import { serviceCommand } from './service.js';
+import { Recorder, runShoppers, STEPS } from './shoppers.js';
+import { byStep, round, type TtfbCell } from './stats.js';
+
+export interface RunOptions {
+  rtt: RttTable;
+  rttFile: string;
+  /** Shoppers per population in each phase. */
+  shoppers: number;
+  warmUpSeconds: number;
+  phaseSeconds: number;
+  health: HealthPolicy;
+  drillLeadSeconds: number;
+  drillMaxWaitSeconds: number;
+  checkoutRuns: number;
+  log: (line: string) => void;
+}
+
+export interface LabReport {
+  when: string;
+  commit: string;
+  serviceBuild: 'compiled' | 'sources';
+  options: Omit<RunOptions, 'rtt' | 'log'>;
+  rtt: RttEntry[];
+  /** TTFB per population and step: Mumbai only, then both regions. */
+  ttfb: Record<'oneRegion' | 'twoRegions', Record<Population, Record<string, TtfbCell>>>;
+  /**
+   * A UK shopper's journey (the sum of the p50 TTFB of its six steps) with one region and with two; the gain
+   * must be at least half the UK–Mumbai minus UK–London RTT. The sum, not a pooled median, so a step that got
+   * slower in London (a checkout crossing the link several times) counts against it.
+   */
+  ukGain: { oneRegionJourneyMs: number; twoRegionsJourneyMs: number; gainMs: number; requiredMs: number };
+  londonCheckout: LondonCheckout;
+  /** Read-your-writes checks made by shoppers in London during the two-region phase. */
+  readYourWrites: { checks: number; failures: number };
+  drills: DrillResult[];
+  failoverTimeline: { at: string; afterSeconds: number }[];
+  recoveryPoint: RecoveryPoint;
+  processes: { started: number; stillRunning: number[] };
+  durationSeconds: number;
+}
+
+async function phase(lab: Lab, recorder: Recorder, name: string, seconds: number, shoppers: number): Promise<void> {
+  recorder.phase = name;
+  let release!: () => void;
+  const stop = new Promise<void>((r) => {
+    release = r;
+  });
+  const running = runShoppers(POPULATIONS, shoppers, lab, recorder, stop);
+  await sleep(seconds * 1000);
+  release();
+  await running;
+}
+
+async function commitOf(): Promise<string> {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function runRehearsal(options: RunOptions): Promise<LabReport> {
+  const started = Date.now();
+  const { log } = options;
+  findPostgresBin(); // one clear line before anything starts
+  const release = acquireLock();
+  let lab: Lab | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: taking the lab down`);
+    void (lab?.destroy() ?? Promise.resolve())
+      .catch(() => stopAll())
+      .finally(() => {
+        release();
+        process.exit(130);
+      });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await ensureWebBuild().catch((err: Error) =>
+      log(`storefront build failed (${err.message}); the page step measures its 404`),
+    );
+    lab = await Lab.start({ rtt: options.rtt, health: options.health, log });
+    const recorder = new Recorder();
+    log(`warming up for ${options.warmUpSeconds} s`);
+    await phase(lab, recorder, 'warm-up', options.warmUpSeconds, options.shoppers);
+
+    log(`one region (Mumbai only) for ${options.phaseSeconds} s`);
+    lab.router.enabled = ['mumbai'];
+    await phase(lab, recorder, 'one-region', options.phaseSeconds, options.shoppers);
+    log(`two regions for ${options.phaseSeconds} s`);
+    lab.router.enabled = ['mumbai', 'london'];
+    await phase(lab, recorder, 'two-regions', options.phaseSeconds, options.shoppers);
+
+    log('a London checkout, alone on a quiet link');
+    const londonCheckout = await measureLondonCheckout(lab, options.checkoutRuns);
+
+    const drillResults = await runDrills(
+      lab,
+      recorder,
+      {
+        leadMs: options.drillLeadSeconds * 1000,
+        maxWaitMs: options.drillMaxWaitSeconds * 1000,
+        // Long enough after recovery for moved shoppers to reach a step that shows what they must redo.
+        tailMs: 4_000,
+        shoppersPerPopulation: options.shoppers,
+      },
+      log,
+    );
+
+    const of = (name: string) => recorder.samples.filter((s) => s.phase === name);
+    const table = (name: string) =>
+      Object.fromEntries(POPULATIONS.map((p) => [p, byStep(of(name), p, STEPS)])) as Record<
+        Population,
+        Record<string, TtfbCell>
+      >;
+    const ttfb = { oneRegion: table('one-region'), twoRegions: table('two-regions') };
+    const journey = (cells: Record<string, TtfbCell>) => round(STEPS.reduce((sum, step) => sum + cells[step]!.p50, 0));
+    const oneJourney = journey(ttfb.oneRegion.uk);
+    const twoJourney = journey(ttfb.twoRegions.uk);
+    const ryw = recorder.readYourWrites.filter((r) => r.region === 'london');
+    log('taking the lab down');
+    await lab.destroy();
+    lab = undefined;
+    const pids = startedPids();
+    const { rtt: _rtt, log: _log, ...kept } = options;
+    return {
+      when: new Date(started).toISOString(),
+      commit: await commitOf(),
+      serviceBuild: serviceCommand().build,
+      options: kept,
+      rtt: options.rtt.entries,
+      ttfb,
+      ukGain: {
+        oneRegionJourneyMs: oneJourney,
+        twoRegionsJourneyMs: twoJourney,
+        gainMs: round(oneJourney - twoJourney),
+        requiredMs: (options.rtt.shopper('uk', 'mumbai') - options.rtt.shopper('uk', 'london')) / 2,
+      },
+      londonCheckout,
+      readYourWrites: { checks: ryw.length, failures: ryw.filter((r) => !r.ok).length },
+      drills: drillResults.drills,
+      failoverTimeline: drillResults.failoverTimeline,
+      recoveryPoint: drillResults.recoveryPoint,
+      processes: { started: pids.length, stillRunning: pids.filter(alive) },
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    if (lab) await lab.destroy().catch(() => stopAll());
+    await stopAll();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    release();
+  }
+}

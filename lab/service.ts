@@ -1,0 +1,119 @@
+// One service instance of a region: the real server process on a free 127.0.0.1 port with REGION and the
+// region's database and Redis URLs, started the way production starts it. The single switch between a
+// compiled build (dist/, `npm run build`) and the TypeScript sources is `serviceCommand()`.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../service/test/reliability/support/ports.js';
+import { stop, track } from './processes.js';
+
+// LAB_SERVICE_ROOT runs the service of another checkout (e.g. an export of a commit) against this lab.
+const ROOT = process.env.LAB_SERVICE_ROOT ?? fileURLToPath(new URL('../', import.meta.url));
+/**
+ * node's arguments for a service process: exactly `npm start`'s (package.json) when its entry file exists, e.g.
+ * the compiled build in dist/ after `npm run build`; otherwise the TypeScript sources through tsx, with the
+ * same heap cap. The one switch between the two.
+ */
+export function serviceCommand(root = ROOT): { args: string[]; build: 'compiled' | 'sources' } {
+  const sources = {
+    args: ['--max-old-space-size=192', '--import', 'tsx', 'service/src/server.ts'],
+    build: 'sources' as const,
+  };
+  let start: string | undefined;
+  try {
+    start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.start;
+  } catch {
+    return sources;
+  }
+  const words = start?.trim().split(/\s+/) ?? [];
+  const entry = words.at(-1);
+  if (words[0] !== 'node' || !entry || entry.endsWith('.ts') || !existsSync(join(root, entry))) return sources;
+  return { args: words.slice(1), build: 'compiled' };
+}
+
+export interface InstanceEnv {
+  REGION: string;
+  DATABASE_URL: string;
+  DATABASE_READ_URL?: string;
+  REDIS_URL: string;
+}
+
+export class ServiceInstance {
+  private tail = '';
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly env: InstanceEnv,
+    private readonly proc: ChildProcess,
+  ) {
+    const keep = (c: Buffer) => {
+      this.tail = (this.tail + c.toString()).slice(-6_000);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  log(): string {
+    return this.tail;
+  }
+
+  static async start(name: string, env: InstanceEnv): Promise<ServiceInstance> {
+    const port = await freePort();
+    const { args } = serviceCommand();
+    const proc = track(
+      spawn(process.execPath, args, {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          // Not `production` only because the lab speaks plain HTTP and production's session cookie is Secure.
+          NODE_ENV: 'lab',
+          LOG_LEVEL: 'warn',
+          // One IP (this machine) sends every shopper's requests: per-IP limits would measure themselves.
+          RATE_LIMIT_MAX: '0',
+          AUTH_RATE_LIMIT_MAX: '0',
+          SESSION_SECRET: 'edgecart-lab-session-secret-0123456789abcdef',
+          ...env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+        } as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const instance = new ServiceInstance(name, port, env, proc);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (!instance.running) throw new Error(`${name} exited before it answered /health:\n${instance.log()}`);
+      const ok = await fetch(`${instance.url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return instance;
+      if (Date.now() > deadline) {
+        await instance.kill();
+        throw new Error(`${name} did not answer /health within 60 s:\n${instance.log()}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  /** SIGKILL: the instance is lost, no drain. */
+  async kill(): Promise<void> {
+    await stop(this.proc, 'SIGKILL');
+  }
+}
