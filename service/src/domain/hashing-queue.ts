@@ -83,10 +83,11 @@ export type HashingQueue = ReturnType<typeof createHashingQueue>;
 
 /**
  * Sized to the machine: half its cores hash (at least one), so the event loop and the other half always have
- * a core, whatever the sign-up rate. 32 waiting per slot is about one second of work at ≈ 30 ms per hash, the
- * same as the deadline: a request that would wait longer is refused at once rather than time out later.
+ * a core, whatever the sign-up rate. 64 waiting per slot is about two seconds of work at ≈ 35 ms per hash: a
+ * burst beyond that is refused at once. The deadline is the backstop for when hashes run slower than that (a
+ * starved CPU): a shopper waits at most 5 s before being told to retry, never without end.
  */
 export function defaultHashingQueueOptions(cpus = availableParallelism()): HashingQueueOptions {
   const concurrency = Math.max(1, Math.floor(cpus / 2));
-  return { concurrency, maxQueued: 32 * concurrency, maxWaitMs: 1_000, retryAfterSeconds: 2 };
+  return { concurrency, maxQueued: 64 * concurrency, maxWaitMs: 5_000, retryAfterSeconds: 2 };
 }

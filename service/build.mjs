@@ -1,0 +1,42 @@
+// `npm run build`: the production build of the service, run by `npm start` and the image (no tsx at run time).
+// esbuild bundles service/src (the generated Prisma client and the dependencies included) into one ES module,
+// because start-up was spent resolving and reading hundreds of small module files: measured on the bench
+// machine, a bundle reaches /health 200 in about two thirds of the time of the same code compiled file by file
+// with tsc. Type checking stays with `npm run typecheck` (esbuild strips types only).
+// The output mirrors the source path (dist/service/src/), so paths relative to a module still hold (the
+// storefront finds ../../../web/dist).
+import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const outdir = new URL('../dist/service/src/', import.meta.url).pathname;
+await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+
+const common = { platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+
+await build({
+  ...common,
+  entryPoints: [new URL('src/server.ts', import.meta.url).pathname],
+  outfile: `${outdir}server.js`,
+  bundle: true,
+  format: 'esm',
+  // Smaller source parses faster; names are kept because errors are told apart by their class names.
+  minify: true,
+  keepNames: true,
+  external: [
+    '@node-rs/argon2', // loads its prebuilt .node binary for this platform at run time
+    '@fastify/swagger-ui', // serves files from its own package directory
+    'pg-native', // optional in pg, not installed
+  ],
+  // Bundled CommonJS dependencies call require() for Node's built-ins; ES modules have no require of their own.
+  banner: {
+    js: "import { createRequire as __edgecartRequire } from 'node:module'; const require = __edgecartRequire(import.meta.url);",
+  },
+});
+
+// The entry point stays a separate CommonJS file: it must set UV_THREADPOOL_SIZE before anything starts the pool.
+await build({
+  ...common,
+  entryPoints: [new URL('src/main.cts', import.meta.url).pathname],
+  outfile: `${outdir}main.cjs`,
+  format: 'cjs',
+});
