@@ -1,8 +1,7 @@
-// PostgreSQL access: a Prisma 7 client on the writer (DATABASE_URL) and, when DATABASE_READ_URL is set,
-// reads routed to the regional reader through @prisma/extension-read-replicas. In a secondary region the
-// writer URL is the local Aurora cluster, which forwards writes to the primary (global write forwarding).
+// PostgreSQL access: a Prisma 7 client on the writer (DATABASE_URL) and one on the regional reader
+// (DATABASE_READ_URL; the writer when unset). In a secondary region the writer URL is the local Aurora cluster,
+// which forwards writes to the primary (global write forwarding); the reader is the local, lagging replica.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { readReplicas } from '@prisma/extension-read-replicas';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 import type { Metrics } from './metrics.js';
@@ -57,8 +56,8 @@ export function createDatabase(options: DatabaseOptions) {
   const writer = createClient(writerPool);
   const readerPool = options.readerUrl ? createPool(options.readerUrl, 'reader', options) : undefined;
   const replica = readerPool ? createClient(readerPool) : undefined;
-  // Reads through this client go to the replica when there is one (writes sent to it still go to the writer).
-  const reader = replica ? writer.$extends(readReplicas({ replicas: [replica] })) : writer.$extends({});
+  // Repositories pick the client per read (read-your-writes decides), so no routing extension is needed.
+  const reader = replica ?? writer;
   return {
     /** The writer: every write, and the reads that must see a write just made (read-your-writes). */
     writer,
@@ -76,5 +75,3 @@ export function createDatabase(options: DatabaseOptions) {
 }
 
 export type Database = ReturnType<typeof createDatabase>;
-export type WriterClient = Database['writer'];
-export type ReaderClient = Database['reader'];

@@ -14,29 +14,22 @@
 // - `verdict`: the first short product (missing, or stock below the quantity), mixed currencies, and whether a
 //   concurrent checkout changed these products after our snapshot (`contended`: the locked stock differs from
 //   the snapshot's), the one case where an order with our key may exist that `existing` could not see.
-// - `sold`, `new_order`, `new_items` write only when the verdict is clean and nothing exists: the guarded
+// - `sold`, `new_order`, `new_items` write only when the verdict is clean (`go`) and nothing exists: the guarded
 //   UPDATE (backed by the CHECK stock >= 0), then the order at the locked prices, then its items.
 // A concurrent request with the same key that passes every check hits the unique (user_id, idempotency_key)
 // index: the whole statement rolls back (no stock change) and the caller reads the first order.
 import { Prisma } from '../generated/prisma/client.js';
-import type { Order } from '../schemas/orders.js';
-
-/** The order as the statement returns it (JSON built by PostgreSQL). */
-export interface PlacedOrderJson extends Omit<Order, 'createdAt'> {
-  createdAt: string;
-  /** false: the key's earlier order (a replay). */
-  created: boolean;
-}
+import { ORDER_JSON, type OrderJson } from './order-json.js';
 
 export interface CheckoutRow {
-  placed_order: PlacedOrderJson | null;
+  /** The key's earlier order (a replay) or the order just placed; null when nothing was placed. */
+  placed_order: OrderJson | null;
+  /** true: `placed_order` was placed by this statement. */
+  created: boolean;
   short_product_id: string | null;
   mixed_currencies: boolean;
   contended: boolean;
 }
-
-const ORDER_ITEM_JSON = Prisma.sql`json_build_object('productId', i.product_id, 'name', i.name,
-  'unitPriceCents', i.unit_price_cents, 'quantity', i.quantity)`;
 
 /** The checkout statement for `userId`'s cart (product ids sorted, with their quantities). */
 export function checkoutStatement(
@@ -47,8 +40,7 @@ export function checkoutStatement(
 ): Prisma.Sql {
   return Prisma.sql`
 WITH existing AS (
-  SELECT o.id, o.status, o.total_cents, o.currency, o.created_at,
-         (SELECT json_agg(${ORDER_ITEM_JSON}) FROM order_items i WHERE i.order_id = o.id) AS items
+  SELECT ${ORDER_JSON} AS order_json
     FROM orders o
    WHERE o.user_id = ${userId}::uuid AND o.idempotency_key = ${idempotencyKey}::varchar
 ), wanted AS (
@@ -62,24 +54,25 @@ WITH existing AS (
    ORDER BY p.id
      FOR UPDATE
 ), verdict AS MATERIALIZED (
-  SELECT v.*, v.fresh AND v.short_product_id IS NULL AND NOT v.mixed_currencies AS placeable
-    FROM (SELECT NOT EXISTS (SELECT FROM existing) AS fresh,
-                 (SELECT w.product_id FROM wanted w LEFT JOIN locked l ON l.id = w.product_id
-                   WHERE l.id IS NULL OR l.stock < w.quantity ORDER BY w.product_id LIMIT 1) AS short_product_id,
-                 (SELECT count(DISTINCT l.currency) > 1 FROM locked l) AS mixed_currencies,
-                 EXISTS (SELECT FROM locked l JOIN snapshot s ON s.id = l.id WHERE l.stock <> s.stock) AS contended
-         ) v
+  SELECT NOT EXISTS (SELECT FROM existing) AS fresh,
+         (SELECT w.product_id FROM wanted w LEFT JOIN locked l ON l.id = w.product_id
+           WHERE NOT EXISTS (SELECT FROM existing) AND (l.id IS NULL OR l.stock < w.quantity)
+           ORDER BY w.product_id LIMIT 1) AS short_product_id,
+         (SELECT count(DISTINCT l.currency) > 1 FROM locked l) AS mixed_currencies,
+         EXISTS (SELECT FROM locked l JOIN snapshot s ON s.id = l.id WHERE l.stock <> s.stock) AS contended
+), go AS (
+  SELECT v.fresh AND v.short_product_id IS NULL AND NOT v.mixed_currencies AS placeable FROM verdict v
 ), sold AS (
   UPDATE products p
      SET stock = p.stock - w.quantity, updated_at = now()
     FROM wanted w
-   WHERE (SELECT placeable FROM verdict) AND p.id = w.product_id AND p.stock >= w.quantity
+   WHERE (SELECT placeable FROM go) AND p.id = w.product_id AND p.stock >= w.quantity
   RETURNING p.id
 ), new_order AS (
   INSERT INTO orders (id, user_id, total_cents, currency, idempotency_key)
   SELECT gen_random_uuid(), ${userId}::uuid, sum(l.price_cents * w.quantity), min(l.currency), ${idempotencyKey}::varchar
     FROM wanted w JOIN locked l ON l.id = w.product_id
-   WHERE (SELECT placeable FROM verdict)
+   WHERE (SELECT placeable FROM go)
   HAVING count(*) > 0
   RETURNING id, status, total_cents, currency, created_at
 ), new_items AS (
@@ -89,15 +82,15 @@ WITH existing AS (
   RETURNING order_id, product_id, name, unit_price_cents, quantity
 )
 SELECT COALESCE(
-         (SELECT json_build_object('id', e.id, 'status', e.status, 'totalCents', e.total_cents,
-                   'currency', e.currency, 'createdAt', e.created_at, 'items', COALESCE(e.items, '[]'::json),
-                   'created', false)
-            FROM existing e),
+         (SELECT e.order_json FROM existing e),
          (SELECT json_build_object('id', o.id, 'status', o.status, 'totalCents', o.total_cents,
                    'currency', o.currency, 'createdAt', o.created_at,
-                   'items', (SELECT json_agg(${ORDER_ITEM_JSON}) FROM new_items i), 'created', true)
+                   'items', (SELECT json_agg(json_build_object('productId', i.product_id, 'name', i.name,
+                                     'unitPriceCents', i.unit_price_cents, 'quantity', i.quantity))
+                               FROM new_items i))
             FROM new_order o)
        ) AS placed_order,
+       EXISTS (SELECT FROM new_order) AS created,
        v.short_product_id::text AS short_product_id,
        v.mixed_currencies,
        v.contended

@@ -1,11 +1,12 @@
-// Orders' data access: checkout (one statement, repositories/checkout.ts), the idempotency look-up and the
-// order history. A committed checkout drops the cached views of the products it sold, in every instance of
-// the region, so the next product read shows the new stock (like an admin change does).
+// Orders' data access: checkout (one statement, checkout.ts), the idempotency look-up and the order history,
+// each one statement (order-json.ts). A committed checkout drops the cached views of the products it sold in
+// every instance of the region, so the next product read shows the new stock (as an admin change does).
 import type { Database } from '../db.js';
 import { MixedCurrenciesError, NotFoundError, OutOfStockError } from '../errors.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Order } from '../schemas/orders.js';
-import { type CheckoutRow, checkoutStatement, type PlacedOrderJson } from './checkout.js';
+import { type CheckoutRow, checkoutStatement } from './checkout.js';
+import { ORDER_JSON, type OrderJson, toOrder } from './order-json.js';
 import { isUniqueViolation } from './prisma-errors.js';
 import type { ProductRepository } from './products.js';
 
@@ -18,53 +19,29 @@ export const HISTORY_LIMIT = 100;
  */
 export type ReadFrom = 'writer' | 'reader';
 
-type OrderWithItems = Prisma.OrderGetPayload<{ include: { items: true } }>;
-
-/** Items sorted by name, so an order always reads the same way. */
-function sortedItems(items: Order['items']): Order['items'] {
-  return items.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function toOrder(order: OrderWithItems): Order {
-  return {
-    id: order.id,
-    status: order.status,
-    items: sortedItems(
-      order.items.map((it) => ({
-        productId: it.productId,
-        name: it.name,
-        unitPriceCents: it.unitPriceCents,
-        quantity: it.quantity,
-      })),
-    ),
-    totalCents: order.totalCents,
-    currency: order.currency,
-    createdAt: order.createdAt.toISOString(),
-  };
-}
-
-function fromJson({ created: _created, ...order }: PlacedOrderJson): Order {
-  return {
-    ...order,
-    items: sortedItems(order.items),
-    createdAt: new Date(order.createdAt).toISOString(),
-  };
-}
-
 export type CheckoutResult = { order: Order; created: boolean };
 
+/** Part of the name of the unique (user_id, idempotency_key) index. */
 const IDEMPOTENCY_INDEX = 'idempotency_key';
 
 export function createOrderRepository(db: Database, products: ProductRepository) {
-  const client = (from: ReadFrom) => (from === 'writer' ? db.writer : db.reader);
+  async function selectOrders(from: ReadFrom, where: Prisma.Sql, limit = 1): Promise<Order[]> {
+    const client = from === 'writer' ? db.writer : db.reader;
+    const rows = await client.$queryRaw<{ order_json: OrderJson }[]>`
+      SELECT ${ORDER_JSON} AS order_json FROM orders o
+       WHERE ${where}
+       ORDER BY o.created_at DESC, o.id DESC
+       LIMIT ${limit}`;
+    return rows.map((row) => toOrder(row.order_json));
+  }
 
   /** The order `userId` placed with `key`, read on the writer (a retry must find an order just placed). */
   async function findOrderByKey(userId: string, key: string): Promise<Order | undefined> {
-    const order = await db.writer.order.findUnique({
-      where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-      include: { items: true },
-    });
-    return order ? toOrder(order) : undefined;
+    const [order] = await selectOrders(
+      'writer',
+      Prisma.sql`o.user_id = ${userId}::uuid AND o.idempotency_key = ${key}::varchar`,
+    );
+    return order;
   }
 
   return {
@@ -92,9 +69,8 @@ export function createOrderRepository(db: Database, products: ProductRepository)
         throw err;
       }
       if (row.placed_order) {
-        const { created } = row.placed_order;
-        if (created) await products.invalidateProducts(productIds);
-        return { order: fromJson(row.placed_order), created };
+        if (row.created) await products.invalidateProducts(productIds);
+        return { order: toOrder(row.placed_order), created: row.created };
       }
       // Stock moved under us: maybe a concurrent request with the same key took it. Then that order is the answer.
       if (idempotencyKey && row.contended) {
@@ -107,24 +83,18 @@ export function createOrderRepository(db: Database, products: ProductRepository)
     },
 
     /** The user's orders, newest first (at most HISTORY_LIMIT). */
-    async listOrders(userId: string, from: ReadFrom): Promise<Order[]> {
-      const orders = await client(from).order.findMany({
-        where: { userId },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: HISTORY_LIMIT,
-        include: { items: true },
-      });
-      return orders.map(toOrder);
+    listOrders(userId: string, from: ReadFrom): Promise<Order[]> {
+      return selectOrders(from, Prisma.sql`o.user_id = ${userId}::uuid`, HISTORY_LIMIT);
     },
 
     /** One of the user's orders; someone else's is "not found", so ids cannot be probed. */
     async getOrder(userId: string, orderId: string, from: ReadFrom): Promise<Order> {
-      const where = { id: orderId, userId };
-      let order = await client(from).order.findFirst({ where, include: { items: true } });
+      const where = Prisma.sql`o.id = ${orderId}::uuid AND o.user_id = ${userId}::uuid`;
+      let [order] = await selectOrders(from, where);
       // Not (yet) on the replica: it may be an order placed from another session moments ago.
-      if (!order && from === 'reader') order = await db.writer.order.findFirst({ where, include: { items: true } });
+      if (!order && from === 'reader') [order] = await selectOrders('writer', where);
       if (!order) throw new NotFoundError('Order not found');
-      return toOrder(order);
+      return order;
     },
   };
 }

@@ -16,7 +16,9 @@ export class Client {
     return this.cookies.get('sid');
   }
 
-  async request(options: InjectOptions & { method: InjectOptions['method']; url: string }): Promise<LightMyRequestResponse> {
+  async request(
+    options: InjectOptions & { method: InjectOptions['method']; url: string },
+  ): Promise<LightMyRequestResponse> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await this.app.inject({
       ...options,
@@ -46,8 +48,13 @@ export class Client {
     return this.request({ method: 'DELETE', url });
   }
 
+  /** Registers; like a real client it waits Retry-After and tries again when hashing is busy (503). */
   async register(email: string, password = 'correct-horse-battery') {
-    const res = await this.post('/api/auth/register', { email, password });
+    let res = await this.post('/api/auth/register', { email, password });
+    for (let attempt = 1; res.statusCode === 503 && res.headers['retry-after'] && attempt < 10; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers['retry-after']) * 1000));
+      res = await this.post('/api/auth/register', { email, password });
+    }
     if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
     return res.json() as { id: string; email: string };
   }
