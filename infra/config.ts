@@ -166,7 +166,12 @@ class Reader {
     if (!raw) return {};
     try {
       const parsed = JSON.parse(raw) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string')) {
+      if (
+        parsed &&
+        typeof parsed === 'object' &&
+        !Array.isArray(parsed) &&
+        Object.values(parsed).every((v) => typeof v === 'string')
+      ) {
         return parsed as Record<string, string>;
       }
     } catch {
@@ -201,9 +206,17 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     if (new Set(regions).size !== regions.length) throw new ConfigError('regions', 'lists a region twice');
     const primaryRegion = r.string('primaryRegion', regions[0]);
     if (!regions.includes(primaryRegion)) {
-      throw new ConfigError('primaryRegion', `got "${primaryRegion}", allowed values are the listed regions: ${regions.join(', ')}`);
+      throw new ConfigError(
+        'primaryRegion',
+        `got "${primaryRegion}", allowed values are the listed regions: ${regions.join(', ')}`,
+      );
     }
-    const dbEngineVersion = r.matching('dbEngineVersion', /^(1[6-9]|[2-9]\d)\.\d+$/, 'an aurora-postgresql version 16 or later, such as 16.6', '16.6');
+    const dbEngineVersion = r.matching(
+      'dbEngineVersion',
+      /^(1[6-9]|[2-9]\d)\.\d+$/,
+      'an aurora-postgresql version 16 or later, such as 16.6',
+      '16.6',
+    );
     return {
       ...common,
       role,
@@ -228,27 +241,49 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
   const desiredCapacity = r.int('desiredCapacity', minSize, 1, 500);
   if (minSize > maxSize) throw new ConfigError('minSize', `is ${minSize}, above maxSize ${maxSize}`);
   if (desiredCapacity < minSize || desiredCapacity > maxSize) {
-    throw new ConfigError('desiredCapacity', `is ${desiredCapacity}, expected from minSize ${minSize} to maxSize ${maxSize}`);
+    throw new ConfigError(
+      'desiredCapacity',
+      `is ${desiredCapacity}, expected from minSize ${minSize} to maxSize ${maxSize}`,
+    );
   }
   return {
     ...common,
     role,
     region,
-    globalStack: r.matching('globalStack', /^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'a fully qualified stack name such as acme/edgecart/global'),
+    globalStack: r.matching(
+      'globalStack',
+      /^[\w.-]+\/[\w.-]+\/[\w.-]+$/,
+      'a fully qualified stack name such as acme/edgecart/global',
+    ),
     vpcCidr,
     availabilityZones: r.int('availabilityZones', 3, 2, 6),
     natGateways: r.oneOf<NatMode>('natGateways', ['perAz', 'single'], 'perAz'),
     interfaceEndpoints: r.bool('interfaceEndpoints', true),
-    instanceType: r.matching('instanceType', /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as t3.small', 't3.small'),
+    instanceType: r.matching(
+      'instanceType',
+      /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+      'an EC2 instance type such as t3.small',
+      't3.small',
+    ),
     minSize,
     desiredCapacity,
     maxSize,
     cpuTarget: r.int('cpuTarget', 50, 10, 90),
     requestsPerTarget: r.int('requestsPerTarget', 1000, 10, 1_000_000),
     appPort: r.int('appPort', 3000, 1024, 65535),
-    redisNodeType: r.matching('redisNodeType', /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as cache.t4g.small', 'cache.t4g.small'),
+    redisNodeType: r.matching(
+      'redisNodeType',
+      /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
+      'an ElastiCache node type such as cache.t4g.small',
+      'cache.t4g.small',
+    ),
     redisReplicas: r.int('redisReplicas', 1, 1, 5),
-    dbInstanceClass: r.matching('dbInstanceClass', /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an Aurora instance class such as db.r6g.large', 'db.r6g.large'),
+    dbInstanceClass: r.matching(
+      'dbInstanceClass',
+      /^db\.[a-z0-9]+\.[a-z0-9]+$/,
+      'an Aurora instance class such as db.r6g.large',
+      'db.r6g.large',
+    ),
     dbReaders: r.int('dbReaders', 1, role === 'secondary' ? 1 : 0, 15),
     backupRetentionDays: r.int('backupRetentionDays', 7, 7, 35),
     logRetentionDays: r.int('logRetentionDays', 30, 1, 3653),

@@ -1,63 +1,52 @@
-// S3 replication of the assets: the primary's bucket replicates to every secondary's bucket.
+// S3 replication of the assets: the primary region's bucket replicates to every other region's bucket.
 //
-// The ordering problem: S3 keeps ONE replication configuration per source bucket, and PutBucketReplication
-// refuses a rule whose destination bucket does not exist yet or is not versioned ("Destination bucket must
-// exist" / "must have versioning enabled"). Stacks deploy global → primary → secondaries, so when the primary
-// runs, no secondary bucket exists yet, and two secondary stacks cannot each own a piece of the one
-// configuration.
-//
-// The design: the configuration on the primary's bucket is owned by exactly one stack, the LAST secondary in
-// the global `regions` list (the documented deploy order). When it runs, the primary's bucket and every other
-// secondary's bucket already exist, and its own bucket is created (and versioned) earlier in the same run. It
-// writes one rule per secondary. Adding a region appends it to `regions`; re-running the stacks in order moves
-// ownership: the former last secondary drops the configuration, then the new last secondary writes it with
-// one more rule. No stack ever has to run twice and no rule points at a bucket that does not exist.
+// Owned by the global stack (issue #10 item 13). S3 keeps ONE replication configuration per source bucket, and
+// PutBucketReplication refuses a rule whose destination bucket does not exist or is not versioned (S3 User Guide,
+// "Requirements and considerations for replication"). The global stack creates every region's bucket and its
+// versioning itself (assets.ts), so it can write the whole configuration in one run, after all of them exist. Adding
+// a region adds a bucket and a rule here; no regional stack's graph changes, and every secondary regional stack is
+// the same graph as every other.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { assetsBucketName } from '../contract.js';
-import { type RegionContext, regionalName } from './context.js';
-import { policyDocument, serviceTrustPolicy } from './iam.js';
-
-/** The stack region that owns the primary bucket's replication configuration, if there is any secondary. */
-export function replicationOwner(regions: string[], primaryRegion: string): string | undefined {
-  return regions.filter((r) => r !== primaryRegion).at(-1);
-}
+import { policyDocument, serviceTrustPolicy } from '../region/iam.js';
 
 export interface AssetReplicationArgs {
-  ctx: RegionContext;
+  accountId: string;
   primaryRegion: string;
-  /** Every secondary region, in deploy order (each gets a rule). */
-  secondaryRegions: string[];
-  /** This stack's own bucket versioning: the destination must be versioned before the rule is written. */
-  dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** Bucket name by region, primary included. */
+  bucketNames: Record<string, string>;
+  /** Versioning of every bucket: source and destinations must be versioned before the configuration is written. */
+  versioning: pulumi.Resource[];
+  /** The global stack's home provider; the configuration names the source bucket's region. */
+  provider: aws.Provider;
+}
+
+/** The regions the primary's bucket replicates to, in the order of the global `regions` list. */
+export function replicaRegions(primaryRegion: string, regions: string[]): string[] {
+  return regions.filter((r) => r !== primaryRegion);
 }
 
 export class AssetReplication extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: AssetReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('edgecart:region:AssetReplication', name, {}, opts);
-    const { ctx, primaryRegion } = args;
-    const arn = (region: string) => `arn:aws:s3:::${assetsBucketName(ctx.accountId, region)}`;
+    super('edgecart:global:AssetReplication', name, {}, opts);
+    const { primaryRegion, bucketNames } = args;
+    const destinations = replicaRegions(primaryRegion, Object.keys(bucketNames));
+    const arn = (region: string) => `arn:aws:s3:::${bucketNames[region]}`;
     const source = arn(primaryRegion);
-
-    // The source bucket lives in the primary region: S3 configuration calls go to that region's endpoint.
-    const primaryProvider = new aws.Provider(
-      `${primaryRegion}-from-${ctx.region}`,
-      { region: primaryRegion as aws.Region, defaultTags: { tags: ctx.config.tags } },
-      { parent: this },
-    );
+    const home = { parent: this, provider: args.provider };
 
     const role = new aws.iam.Role(
-      regionalName(ctx, 'assets-replication-role'),
+      `${name}-role`,
       {
-        description: `S3 replication of assets from ${primaryRegion} to ${args.secondaryRegions.join(', ')}`,
-        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com', ctx.accountId),
+        description: `S3 replication of assets from ${primaryRegion} to ${destinations.join(', ')}`,
+        assumeRolePolicy: serviceTrustPolicy('s3.amazonaws.com', args.accountId),
       },
-      { parent: this },
+      home,
     );
     const policy = new aws.iam.RolePolicy(
-      regionalName(ctx, 'assets-replication-policy'),
+      `${name}-policy`,
       {
         role: role.id,
         policy: policyDocument([
@@ -70,19 +59,20 @@ export class AssetReplication extends pulumi.ComponentResource {
           {
             Effect: 'Allow',
             Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
-            Resource: args.secondaryRegions.map((r) => `${arn(r)}/*`),
+            Resource: destinations.map((r) => `${arn(r)}/*`),
           },
         ]),
       },
-      { parent: this },
+      home,
     );
 
     new aws.s3.BucketReplicationConfig(
-      regionalName(ctx, 'assets-replication'),
+      name,
       {
-        bucket: assetsBucketName(ctx.accountId, primaryRegion),
+        region: primaryRegion,
+        bucket: bucketNames[primaryRegion]!,
         role: role.arn,
-        rules: args.secondaryRegions.map((region, i) => ({
+        rules: destinations.map((region, i) => ({
           id: `to-${region}`,
           priority: i + 1,
           status: 'Enabled',
@@ -91,7 +81,7 @@ export class AssetReplication extends pulumi.ComponentResource {
           destination: { bucket: arn(region), storageClass: 'STANDARD' },
         })),
       },
-      { parent: this, provider: primaryProvider, dependsOn: [...args.dependsOn, policy] },
+      { ...home, dependsOn: [...args.versioning, policy] },
     );
 
     this.roleArn = role.arn;

@@ -1,16 +1,25 @@
-// This region's assets bucket (product images, storefront files): versioned, encrypted, all public access
+// One region's assets bucket (product images, storefront files): versioned, encrypted, all public access
 // blocked, bucket owner enforced, TLS-only, readable only by the CloudFront distribution through OAC.
+//
+// Owned by the global stack, which creates every region's bucket with the resource-level `region` argument
+// (@pulumi/aws 7) and then the replication between them (asset-replication.ts). So adding a region changes only
+// the global stack's graph, never an existing regional stack's (issue #10 item 13); the regional stacks only
+// upload the storefront into their bucket by name.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { denyInsecureTransport } from '../bucket-policy.js';
-import { assetsBucketName } from '../contract.js';
-import { type RegionContext, regionalName } from './context.js';
-import { policyDocument } from './iam.js';
+import { policyDocument } from '../region/iam.js';
 
 export interface AssetsArgs {
-  ctx: RegionContext;
+  /** The bucket's region. */
+  region: string;
+  bucketName: string;
+  domain: string;
   /** The only principal allowed to read objects (CloudFront OAC, by distribution ARN). */
   distributionArn: pulumi.Input<string>;
+  protect: boolean;
+  /** The global stack's home provider; every resource here names its own region. */
+  provider: aws.Provider;
 }
 
 export class Assets extends pulumi.ComponentResource {
@@ -20,26 +29,26 @@ export class Assets extends pulumi.ComponentResource {
   readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: AssetsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('edgecart:region:Assets', name, {}, opts);
-    const { ctx } = args;
-    const { config } = ctx;
+    super('edgecart:global:Assets', name, {}, opts);
+    const { region } = args;
 
     const bucket = new aws.s3.Bucket(
-      regionalName(ctx, 'assets'),
-      { bucket: assetsBucketName(ctx.accountId, ctx.region), forceDestroy: !config.protectData },
-      { parent: this, protect: config.protectData },
+      `${region}-assets`,
+      { region, bucket: args.bucketName, forceDestroy: !args.protect },
+      { parent: this, provider: args.provider, protect: args.protect },
     );
     // Children of the component (not of the bucket), so `dependsOn: [assets]` waits for all of them.
-    const child = { parent: this };
+    const child = { parent: this, provider: args.provider };
 
     const versioning = new aws.s3.BucketVersioning(
-      regionalName(ctx, 'assets-versioning'),
-      { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
+      `${region}-assets-versioning`,
+      { region, bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } },
       child,
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
-      regionalName(ctx, 'assets-encryption'),
+      `${region}-assets-encryption`,
       {
+        region,
         bucket: bucket.id,
         // SSE-S3: encrypted at rest, and readable by CloudFront OAC and S3 replication without key grants.
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
@@ -47,8 +56,9 @@ export class Assets extends pulumi.ComponentResource {
       child,
     );
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      regionalName(ctx, 'assets-public-access'),
+      `${region}-assets-public-access`,
       {
+        region,
         bucket: bucket.id,
         blockPublicAcls: true,
         blockPublicPolicy: true,
@@ -58,13 +68,14 @@ export class Assets extends pulumi.ComponentResource {
       child,
     );
     new aws.s3.BucketOwnershipControls(
-      regionalName(ctx, 'assets-ownership'),
-      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+      `${region}-assets-ownership`,
+      { region, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
       child,
     );
     new aws.s3.BucketPolicy(
-      regionalName(ctx, 'assets-policy'),
+      `${region}-assets-policy`,
       {
+        region,
         bucket: bucket.id,
         policy: policyDocument([
           denyInsecureTransport(bucket.arn),
@@ -78,17 +89,18 @@ export class Assets extends pulumi.ComponentResource {
           },
         ]),
       },
-      { parent: this, dependsOn: [publicAccess] },
+      { ...child, dependsOn: [publicAccess] },
     );
     // Browsers post admin image uploads straight to S3 with the presigned POST the service hands out.
     new aws.s3.BucketCorsConfiguration(
-      regionalName(ctx, 'assets-cors'),
+      `${region}-assets-cors`,
       {
+        region,
         bucket: bucket.id,
         corsRules: [
           {
             allowedMethods: ['POST'],
-            allowedOrigins: [`https://${config.domain}`],
+            allowedOrigins: [`https://${args.domain}`],
             allowedHeaders: ['*'],
             maxAgeSeconds: 3000,
           },
@@ -97,8 +109,9 @@ export class Assets extends pulumi.ComponentResource {
       child,
     );
     new aws.s3.BucketLifecycleConfiguration(
-      regionalName(ctx, 'assets-lifecycle'),
+      `${region}-assets-lifecycle`,
       {
+        region,
         bucket: bucket.id,
         rules: [
           {
@@ -110,7 +123,7 @@ export class Assets extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, dependsOn: [versioning] },
+      { ...child, dependsOn: [versioning] },
     );
 
     this.bucketName = bucket.bucket;

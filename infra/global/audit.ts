@@ -77,7 +77,8 @@ export class Audit extends pulumi.ComponentResource {
           ],
         }),
       },
-      home,
+      // Without the key the trail's logs cannot be read: as protected as the bucket (policy/stateful-protection.ts).
+      { ...home, protect: args.protect },
     );
 
     const bucket = new aws.s3.Bucket(

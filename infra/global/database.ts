@@ -9,6 +9,14 @@ import * as random from '@pulumi/random';
 export const DB_NAME = 'edgecart';
 export const DB_USERNAME = 'edgecart_admin';
 
+/**
+ * No paid RDS Extended Support: when the major version reaches end of standard support, AWS upgrades it instead of
+ * billing for extended support. The provider's default is `open-source-rds-extended-support` (provider docs,
+ * aws.rds.GlobalCluster `engineLifecycleSupport`: valid values `open-source-rds-extended-support`,
+ * `open-source-rds-extended-support-disabled`; RDS User Guide, "Using Amazon RDS Extended Support").
+ */
+export const ENGINE_LIFECYCLE_SUPPORT = 'open-source-rds-extended-support-disabled';
+
 export interface DatabaseArgs {
   /** Prefix of account-wide names, e.g. edgecart-global. */
   namespace: string;
@@ -30,6 +38,12 @@ export function secretReplicaRegions(homeRegion: string, regions: string[]): str
 
 export class Database extends pulumi.ComponentResource {
   readonly globalClusterId: pulumi.Output<string>;
+  /**
+   * The global writer endpoint: always the writer of the current primary cluster (provider docs,
+   * aws.rds.GlobalCluster `endpoint`; Aurora User Guide, "Connecting to Amazon Aurora Global Database"). The primary
+   * region's service writes through it, so a switchover or failover needs no configuration change.
+   */
+  readonly writerEndpoint: pulumi.Output<string>;
   readonly engineVersion: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
   readonly password: pulumi.Output<string>;
@@ -48,6 +62,7 @@ export class Database extends pulumi.ComponentResource {
         databaseName: DB_NAME,
         storageEncrypted: true,
         deletionProtection: args.protect,
+        engineLifecycleSupport: ENGINE_LIFECYCLE_SUPPORT,
       },
       // Upgrades go through config (dbEngineVersion), which every regional cluster then follows.
       { ...home, protect: args.protect },
@@ -77,6 +92,7 @@ export class Database extends pulumi.ComponentResource {
     );
 
     this.globalClusterId = globalCluster.globalClusterIdentifier;
+    this.writerEndpoint = globalCluster.endpoint;
     this.engineVersion = pulumi.output(args.engineVersion);
     this.secretName = secret.name;
     this.password = pulumi.secret(password.result);

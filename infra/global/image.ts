@@ -1,10 +1,19 @@
-// The service image: built once per change from service/Dockerfile for linux/amd64, pushed to the home
-// repository under a content-derived tag (ECR replicates it to the other regions) and handed to the regional
+// The service image: built from service/Dockerfile for linux/amd64 by the docker-build provider, pushed to the
+// home repository under a content-derived tag (ECR replicates it to the other regions) and handed to the regional
 // stacks by digest, so every instance in every region runs exactly the same bytes.
+//
+// The image resource is declared on EVERY run (issue #10 item 1). It used to drop out of the program once its tag
+// was found in ECR, and Pulumi then deleted it: docker-build's Delete removes `<tag>@<digest>` from the registry
+// (pulumi/pulumi-docker-build provider/internal/image.go, `Image.Delete`; issue #606 "ECR image deleted after second
+// deployment"). Now an unchanged build context is a no-op: docker-build's Diff compares the inputs and a hash of the
+// context (`hashBuildContext`) and reports no change, so nothing is built or pushed. A changed context is an
+// update (docker-build never replaces an image: `Update` re-runs `Create`), and `retainOnDelete` keeps every pushed
+// image in ECR even if the resource is ever deleted or renamed: a region that has not deployed yet still runs the
+// previous digest, and the repository's lifecycle policy expires old images instead.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as aws from '@pulumi/aws';
-import * as awsx from '@pulumi/awsx';
+import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import type { BuildContext } from './build-context.js';
 
@@ -18,11 +27,11 @@ export const SERVICE_BUILD: BuildContext = {
 };
 
 export interface ServiceImageArgs {
-  repositoryUrl: pulumi.Input<string>;
+  repositoryUrl: pulumi.Output<string>;
   /** Tag to push under (from `contentTag`). */
   tag: string;
-  /** Digest already pushed under `tag`, if any (`pushedDigest`): then nothing is built. */
-  pushedDigest?: string;
+  /** The repository's registry (account id), for the push credentials. */
+  registryId: pulumi.Input<string>;
   build?: BuildContext;
   provider: aws.Provider;
   /** Resources the push must wait for (the repository and its replication configuration). */
@@ -38,25 +47,6 @@ export function digestOf(imageUri: string): string {
   return digest;
 }
 
-/**
- * The digest ECR already holds under `tag`, if any. Tags are immutable and builds aren't byte-for-byte
- * reproducible, so content seen before (a revert, a rebuilt state) must reuse that image rather than push a
- * new one under the same tag, which ECR would refuse. A repository that doesn't exist yet holds nothing.
- */
-export async function pushedDigest(
-  repositoryName: string,
-  tag: string,
-  provider: aws.Provider,
-): Promise<string | undefined> {
-  try {
-    const { imageIds } = await aws.ecr.getImages({ repositoryName }, { provider });
-    return imageIds.find((id) => id.imageTag === tag)?.imageDigest;
-  } catch (err) {
-    if (/RepositoryNotFoundException/.test(String(err))) return undefined;
-    throw err;
-  }
-}
-
 export class ServiceImage extends pulumi.ComponentResource {
   readonly tag: string;
   /** `<repositoryUrl>@sha256:...` */
@@ -67,27 +57,36 @@ export class ServiceImage extends pulumi.ComponentResource {
     super('edgecart:global:ServiceImage', name, {}, opts);
     const build = args.build ?? SERVICE_BUILD;
     this.tag = args.tag;
-    if (args.pushedDigest) {
-      this.digest = pulumi.output(args.pushedDigest);
-      this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${args.pushedDigest}`;
-    } else {
-      // Paths relative to the working directory Pulumi runs the program in (the project root), so state
-      // recorded on one machine doesn't show a diff on another.
-      const context = path.relative(process.cwd(), build.root) || '.';
-      const image = new awsx.ecr.Image(
-        name,
-        {
-          repositoryUrl: args.repositoryUrl,
-          context,
-          dockerfile: path.join(context, build.dockerfile),
-          platform: build.platform,
-          imageTag: this.tag,
-        },
-        { parent: this, providers: [args.provider], dependsOn: args.dependsOn },
-      );
-      this.imageUri = image.imageUri;
-      this.digest = image.imageUri.apply(digestOf);
-    }
+    // Paths relative to the working directory Pulumi runs the program in (the project root), so state recorded on
+    // one machine doesn't show a diff on another.
+    const context = path.relative(process.cwd(), build.root) || '.';
+    // A short-lived ECR token; docker-build ignores password changes in its diff, so a new token is no change.
+    const token = aws.ecr.getAuthorizationTokenOutput(
+      { registryId: args.registryId },
+      { parent: this, provider: args.provider },
+    );
+    const image = new dockerBuild.Image(
+      name,
+      {
+        tags: [pulumi.interpolate`${args.repositoryUrl}:${this.tag}`],
+        context: { location: context },
+        dockerfile: { location: path.join(context, build.dockerfile) },
+        platforms: [build.platform as dockerBuild.Platform],
+        push: true,
+        // The PR preview builds too (without pushing), so a broken Dockerfile fails the pull request.
+        buildOnPreview: true,
+        registries: [
+          {
+            address: args.repositoryUrl.apply((url) => url.split('/')[0]!),
+            username: token.userName,
+            password: pulumi.secret(token.password),
+          },
+        ],
+      },
+      { parent: this, dependsOn: args.dependsOn, retainOnDelete: true },
+    );
+    this.digest = image.digest;
+    this.imageUri = pulumi.interpolate`${args.repositoryUrl}@${image.digest}`;
     this.registerOutputs({ imageUri: this.imageUri, digest: this.digest });
   }
 }

@@ -4,12 +4,14 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { GlobalConfig } from '../config.js';
 import { assetsBucketName, type GlobalOutputs } from '../contract.js';
+import { AssetReplication } from './asset-replication.js';
+import { Assets } from './assets.js';
 import { Audit } from './audit.js';
 import { Database, DB_NAME, DB_USERNAME } from './database.js';
 import { Dns } from './dns.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
 import { contentTag } from './build-context.js';
-import { pushedDigest, SERVICE_BUILD, ServiceImage } from './image.js';
+import { SERVICE_BUILD, ServiceImage } from './image.js';
 import { Registry } from './registry.js';
 
 /** The stack's outputs: exactly the contract's names, each with the contract's type. */
@@ -31,7 +33,10 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
   // Explicit providers (named after their region) for everything: nothing depends on ambient settings.
   const provider = new aws.Provider(config.region, { region: config.region, defaultTags });
   const edgeProvider = new aws.Provider(`${EDGE_REGION}-edge`, { region: EDGE_REGION, defaultTags });
-  const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
+  const { accountId } = await aws.getCallerIdentity({}, { provider });
+  const bucketNames = Object.fromEntries(
+    config.regions.map((region) => [region, assetsBucketName(namespace, accountId, region)]),
+  );
 
   const dns = new Dns('dns', { domain: config.domain, hostedZoneId: config.hostedZoneId, provider, protect });
 
@@ -41,7 +46,7 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     zoneId: dns.zoneId,
     assetOrigins: assetRegions(config).map((region) => ({
       region,
-      bucketName: accountId.apply((id) => assetsBucketName(id, region)),
+      bucketName: bucketNames[region]!,
     })),
     wafRateLimit: config.wafRateLimit,
     priceClass: config.priceClass,
@@ -49,20 +54,43 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     provider,
   });
 
+  // Every region's assets bucket and the replication from the primary's to the others (issue #10 item 13).
+  const assets = config.regions.map(
+    (region) =>
+      new Assets(`${region}-assets`, {
+        region,
+        bucketName: bucketNames[region]!,
+        domain: config.domain,
+        distributionArn: edge.distributionArn,
+        protect,
+        provider,
+      }),
+  );
+  if (config.regions.length > 1) {
+    new AssetReplication('asset-replication', {
+      accountId,
+      primaryRegion: config.primaryRegion,
+      bucketNames,
+      versioning: assets.map((a) => a.versioning),
+      provider,
+    });
+  }
+
   const registry = new Registry('registry', {
     namespace,
     homeRegion: config.region,
     regions: config.regions,
     accountId,
+    stackName: `${config.project}/${config.stack}`,
     provider,
     protect,
   });
 
-  const imageTag = contentTag(SERVICE_BUILD);
+  // Declared on every run (issue #10 item 1): see image.ts.
   const image = new ServiceImage('service-image', {
     repositoryUrl: registry.repositoryUrl,
-    tag: imageTag,
-    pushedDigest: await pushedDigest(registry.name, imageTag, provider),
+    registryId: registry.registryId,
+    tag: contentTag(SERVICE_BUILD),
     provider,
     dependsOn: registry.ready,
   });
@@ -88,19 +116,23 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
 
   return {
     zoneId: dns.zoneId,
+    nameServers: dns.nameServers,
     domain: config.domain,
     repositoryName: registry.repositoryName,
     imageDigest: image.digest,
     globalClusterId: database.globalClusterId,
+    dbWriterEndpoint: database.writerEndpoint,
     dbEngineVersion: database.engineVersion,
     dbName: DB_NAME,
     dbUsername: DB_USERNAME,
     dbSecretName: database.secretName,
+    dbMasterPassword: database.password,
     originVerifyHeaderName: ORIGIN_VERIFY_HEADER_NAME,
     originVerifyHeaderValue: edge.originVerifyHeaderValue,
     distributionArn: edge.distributionArn,
     distributionDomainName: edge.distributionDomainName,
     assetsBaseUrl: `https://${config.domain}/assets`,
+    assetsBucketNames: bucketNames,
     regions: config.regions,
     primaryRegion: config.primaryRegion,
   };

@@ -23,6 +23,20 @@ export const LIFECYCLE_POLICY = JSON.stringify({
   ],
 });
 
+/** See the repository below for why tags are mutable while every deployment is pinned by digest. */
+export const IMAGE_TAG_MUTABILITY = 'MUTABLE';
+
+/**
+ * SSM parameter that claims the registry's replication configuration for one global stack. ECR keeps ONE
+ * replication configuration per registry, i.e. per account and region (ECR User Guide, "Private image
+ * replication": "the replication configuration ... is configured at the registry level"; API
+ * PutReplicationConfiguration replaces the whole configuration). A second global stack (e.g. staging) in the same
+ * account and home region would silently overwrite it, and destroying either would delete it for both.
+ * PutParameter without Overwrite fails with ParameterAlreadyExists, so the second stack's `up` stops here, before
+ * it touches the replication configuration. Give a second environment its own account or another home region.
+ */
+export const REPLICATION_CLAIM_PARAMETER = '/edgecart/ecr-replication-owner';
+
 export interface RegistryArgs {
   /** Namespace of the repository, e.g. edgecart-global; the repository is <namespace>/service. */
   namespace: string;
@@ -31,6 +45,8 @@ export interface RegistryArgs {
   /** Every region that runs a regional stack. */
   regions: string[];
   accountId: pulumi.Input<string>;
+  /** `<project>/<stack>` of this stack, written into the replication claim. */
+  stackName: string;
   provider: aws.Provider;
   protect: boolean;
 }
@@ -64,8 +80,12 @@ export class Registry extends pulumi.ComponentResource {
       `${name}-service`,
       {
         name: repositoryName,
-        // A tag names one build forever: the digest a region runs can never change underneath it.
-        imageTagMutability: 'IMMUTABLE',
+        // MUTABLE on purpose. What runs is pinned by digest (instances pull `<repo>@sha256:…`), which no tag
+        // change can alter. Tags name build contexts (`ctx-<hash>`), and a revert to content pushed before must be
+        // able to push that tag again: docker-build rebuilds on any context change and builds are not
+        // byte-reproducible, so an immutable repository would refuse the push (ImageTagAlreadyExistsException).
+        // The image a tag pointed at before stays in the repository, untagged, and keeps running where it runs.
+        imageTagMutability: IMAGE_TAG_MUTABILITY,
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: 'AES256' }],
         forceDelete: false,
@@ -87,7 +107,7 @@ export class Registry extends pulumi.ComponentResource {
             prefix: args.namespace,
             description: `Replicas of ${repositoryName} in ${region}`,
             appliedFors: ['REPLICATION'],
-            imageTagMutability: 'IMMUTABLE',
+            imageTagMutability: IMAGE_TAG_MUTABILITY,
             encryptionConfigurations: [{ encryptionType: 'AES256' }],
             lifecyclePolicy: LIFECYCLE_POLICY,
           },
@@ -96,9 +116,24 @@ export class Registry extends pulumi.ComponentResource {
     );
 
     // Registry-wide setting (one per account and region). Only pushes made after it exists are copied,
-    // so the image build depends on it (`ready`).
-    const replication =
+    // so the image build depends on it (`ready`). The claim makes a second global stack in this registry fail
+    // instead of overwriting it (REPLICATION_CLAIM_PARAMETER).
+    const claim =
       destinations.length > 0
+        ? new aws.ssm.Parameter(
+            `${name}-replication-claim`,
+            {
+              name: REPLICATION_CLAIM_PARAMETER,
+              type: 'String',
+              value: args.stackName,
+              overwrite: false,
+              description: "The one Pulumi stack that owns this registry's ECR replication configuration (edgecart)",
+            },
+            home,
+          )
+        : undefined;
+    const replication =
+      claim !== undefined
         ? new aws.ecr.ReplicationConfiguration(
             `${name}-replication`,
             {
@@ -111,7 +146,7 @@ export class Registry extends pulumi.ComponentResource {
                 ],
               },
             },
-            { ...home, dependsOn: templates },
+            { ...home, dependsOn: [claim, ...templates] },
           )
         : undefined;
     this.ready = [repository, ...(replication ? [replication] : [])];

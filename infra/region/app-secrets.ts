@@ -4,7 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { type RegionContext, regionalName } from './context.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface AppSecretsArgs {
   ctx: RegionContext;
@@ -36,7 +36,7 @@ export class AppSecrets extends pulumi.ComponentResource {
       const secret = new aws.secretsmanager.Secret(
         regionalName(ctx, suffix),
         {
-          namePrefix: `edgecart/${ctx.region}/${suffix}-`,
+          namePrefix: `${stackNamespace(ctx)}/${suffix}-`,
           description,
           recoveryWindowInDays: ctx.config.protectData ? 30 : 0,
         },

@@ -2,7 +2,8 @@
 // transit, encryption at rest with the regional key, AUTH token, daily snapshots.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import * as random from '@pulumi/random';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface CacheArgs {
   ctx: RegionContext;
@@ -34,10 +35,20 @@ export class Cache extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Stack-scoped (issue #10 item 9); ElastiCache allows 1–40 characters, a letter first, no double hyphen.
+    const groupId = stackNamespace(ctx);
+    if (groupId.length > 40)
+      throw new Error(`Redis replication group id ${groupId} exceeds 40 characters: shorten the stack name`);
+    // A final snapshot name must be unused; a fresh suffix per create lets a destroyed stack be created again.
+    const snapshotSuffix = new random.RandomId(
+      regionalName(ctx, 'redis-final-snapshot-suffix'),
+      { byteLength: 4 },
+      { parent: this },
+    );
     const group = new aws.elasticache.ReplicationGroup(
       regionalName(ctx, 'redis'),
       {
-        replicationGroupId: `edgecart-${ctx.region}`,
+        replicationGroupId: groupId,
         description: `edgecart sessions, cache and rate limits in ${ctx.region}`,
         engine: 'redis',
         engineVersion: REDIS_ENGINE_VERSION,
@@ -61,7 +72,9 @@ export class Cache extends pulumi.ComponentResource {
         snapshotWindow: '02:00-03:00',
         maintenanceWindow: 'sun:04:00-sun:05:00',
         autoMinorVersionUpgrade: true,
-        finalSnapshotIdentifier: config.protectData ? `edgecart-${ctx.region}-redis-final` : undefined,
+        finalSnapshotIdentifier: config.protectData
+          ? pulumi.interpolate`${groupId}-final-${snapshotSuffix.hex}`
+          : undefined,
       },
       { parent: this, protect: config.protectData },
     );

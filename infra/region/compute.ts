@@ -3,7 +3,8 @@
 // behind the ALB with CPU and requests-per-target tracking and a rolling, self-rolling-back instance refresh.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument, serviceTrustPolicy } from './iam.js';
 import { renderUserData, type UserDataValues } from './user-data.js';
 
@@ -12,7 +13,7 @@ export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023
 /** Amazon's RDS CA bundle (all regions), trusted by the service for verify-full TLS to Aurora. */
 export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
 export const ROOT_VOLUME_GIB = 30;
-/** Seconds a new instance needs to boot, pull the image and pass health checks before it counts. */
+/** Seconds after a new instance is in service before its metrics count for scaling (CPU settles after boot). */
 export const INSTANCE_WARMUP_SECONDS = 180;
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -22,6 +23,11 @@ export interface ComputeArgs {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   securityGroupId: pulumi.Input<string>;
   targetGroupArn: pulumi.Input<string>;
+  /**
+   * The listener rule that forwards to the target group. ALBRequestCountPerTarget needs the target group attached
+   * to a load balancer, so the request-count policy waits for it (issue #10 item 12).
+   */
+  targetGroupAttachment: pulumi.Resource;
   /** `<alb arn suffix>/<target group arn suffix>`, the resource label of ALBRequestCountPerTarget. */
   requestCountResourceLabel: pulumi.Input<string>;
   repositoryName: pulumi.Input<string>;
@@ -30,14 +36,15 @@ export interface ComputeArgs {
   dbSecretName: pulumi.Input<string>;
   redisAuthSecretArn: pulumi.Input<string>;
   sessionSecretArn: pulumi.Input<string>;
-  dbEndpoint: pulumi.Input<string>;
+  /** Where the service writes (DATABASE_URL): see serviceWriteEndpoint in index.ts. */
+  dbWriteEndpoint: pulumi.Input<string>;
   dbReaderEndpoint: pulumi.Input<string>;
   dbPort: number;
   dbName: pulumi.Input<string>;
   redisEndpoint: pulumi.Input<string>;
   redisPort: number;
   /** The primary region's assets bucket: product image uploads from every region go there (and replicate). */
-  uploadsBucketName: string;
+  uploadsBucketName: pulumi.Input<string>;
   uploadsBucketRegion: string;
   assetsBaseUrl: pulumi.Input<string>;
 }
@@ -57,7 +64,7 @@ export class Compute extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       regionalName(ctx, 'service-logs'),
-      { name: `/edgecart/${region}/service`, retentionInDays: config.logRetentionDays },
+      { name: `/${stackNamespace(ctx)}/service`, retentionInDays: config.logRetentionDays },
       { parent: this },
     );
 
@@ -121,7 +128,7 @@ export class Compute extends pulumi.ComponentResource {
             Sid: 'UploadProductImages',
             Effect: 'Allow',
             Action: ['s3:PutObject'],
-            Resource: `arn:aws:s3:::${args.uploadsBucketName}/assets/products/*`,
+            Resource: pulumi.interpolate`arn:aws:s3:::${args.uploadsBucketName}/assets/products/*`,
           },
         ]),
       },
@@ -141,7 +148,7 @@ export class Compute extends pulumi.ComponentResource {
       DB_SECRET_ID: args.dbSecretName,
       REDIS_SECRET_ID: args.redisAuthSecretArn,
       SESSION_SECRET_ID: args.sessionSecretArn,
-      DB_HOST: args.dbEndpoint,
+      DB_HOST: args.dbWriteEndpoint,
       DB_READER_HOST: args.dbReaderEndpoint,
       DB_PORT: String(args.dbPort),
       DB_NAME: args.dbName,
@@ -152,6 +159,8 @@ export class Compute extends pulumi.ComponentResource {
       ASSETS_BASE_URL: args.assetsBaseUrl,
       CACHE_TTL_SECONDS: String(config.cacheTtlSeconds),
       RATE_LIMIT_MAX: String(config.rateLimitMax),
+      // The same number the web ACL's body rule is built from (infra/limits.ts, issue #10 item 11).
+      BODY_LIMIT_BYTES: String(SERVICE_BODY_LIMIT_BYTES),
       // The image's entrypoint runs `prisma migrate deploy` only when told to: in the writer's region.
       RUN_MIGRATIONS: config.role === 'primary' ? 'true' : 'false',
       RDS_CA_URL: RDS_CA_BUNDLE_URL,
@@ -205,10 +214,16 @@ export class Compute extends pulumi.ComponentResource {
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
         targetGroupArns: [args.targetGroupArn],
         healthCheckType: 'ELB',
-        healthCheckGracePeriod: INSTANCE_WARMUP_SECONDS,
+        // At least the boot time (image pull with retries, migrations), or Auto Scaling would replace instances
+        // that are still booting (issue #10 item 8).
+        healthCheckGracePeriod: INSTANCE_BOOT_SECONDS,
         defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
         capacityRebalance: true,
-        waitForCapacityTimeout: '15m',
+        // `pulumi up` succeeds only once minSize instances pass the ALB health check, on create and on every
+        // update (provider docs, aws.autoscaling.Group `waitForElbCapacity`, which takes precedence over
+        // minElbCapacity; the wait is "at least" this many healthy targets).
+        waitForElbCapacity: config.minSize,
+        waitForCapacityTimeout: '20m',
         metricsGranularity: '1Minute',
         enabledMetrics: [
           'GroupDesiredCapacity',
@@ -260,7 +275,7 @@ export class Compute extends pulumi.ComponentResource {
           targetValue: config.requestsPerTarget,
         },
       },
-      { parent: this },
+      { parent: this, dependsOn: [args.targetGroupAttachment] },
     );
 
     this.autoScalingGroupName = group.name;

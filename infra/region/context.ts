@@ -12,3 +12,12 @@ export interface RegionContext {
 export function regionalName(ctx: Pick<RegionContext, 'region'>, suffix: string): string {
   return `${ctx.region}-${suffix}`;
 }
+
+/**
+ * Prefix of the AWS names a regional stack sets itself (Redis group, KMS alias, log groups, dashboard, secrets,
+ * final snapshots): `edgecart-<stack>`. Scoped by stack, not region, so a second environment in the same account
+ * (e.g. stack `staging-mumbai` beside `mumbai`) never collides (issue #10 item 9).
+ */
+export function stackNamespace(ctx: Pick<RegionContext, 'config'>): string {
+  return `${ctx.config.project}-${ctx.config.stack}`;
+}

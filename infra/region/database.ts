@@ -3,7 +3,8 @@
 // DATABASE_URL shape everywhere and Aurora forwards its writes to the primary.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import * as random from '@pulumi/random';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface DatabaseArgs {
   ctx: RegionContext;
@@ -21,19 +22,39 @@ export interface DatabaseArgs {
 export const DB_PORT = 5432;
 
 /**
- * Cluster parameters for every region. `apg_write_forward.consistency_mode` is a DB cluster parameter (default
- * SESSION; set explicitly so a shopper always reads their own forwarded writes). It only acts on a cluster with
- * write forwarding, but every region carries it so a switchover needs no parameter change.
+ * Cluster parameters for every region (issue #10 item 3).
+ *
+ * `apg_write_forward.consistency_mode` decides what a session on a write-forwarding secondary reads after its own
+ * forwarded writes. `session` is read-your-writes per connection: every query of a session sees that session's
+ * forwarded writes, waiting for them to replicate if needed, without waiting for other sessions' writes as `global`
+ * would (Aurora User Guide, "Configuration parameters for write forwarding in Aurora PostgreSQL" and "Read
+ * consistency for write forwarding"). The value is written exactly as the engine's parameter metadata lists it
+ * (`aws rds describe-engine-default-cluster-parameters --db-parameter-group-family aurora-postgresql16`: allowed
+ * values `off,eventual,session,global`, apply type static), and a static parameter is only accepted with
+ * `pending-reboot`; RDS accepts `pending-reboot` for every parameter, so parameters are applied that way unless
+ * they are known to be dynamic. It acts only on a cluster with write forwarding, but every region carries it so a
+ * switchover needs no parameter change.
  */
 export const CLUSTER_PARAMETERS: Record<string, { value: string; applyMethod: 'immediate' | 'pending-reboot' }> = {
+  // Dynamic (parameter metadata: apply type dynamic), so it takes effect without a reboot.
   'rds.force_ssl': { value: '1', applyMethod: 'immediate' },
-  'apg_write_forward.consistency_mode': { value: 'SESSION', applyMethod: 'immediate' },
+  'apg_write_forward.consistency_mode': { value: 'session', applyMethod: 'pending-reboot' },
   log_min_duration_statement: { value: '1000', applyMethod: 'immediate' },
 };
 
+/**
+ * Members of a global database follow the global cluster's engine version: an upgrade is made on the
+ * GlobalCluster (config `dbEngineVersion`), which upgrades every member, and the members ignore their own
+ * `engineVersion` so the next `up` never tries to "downgrade" them (provider docs, aws.rds.GlobalCluster, "Upgrading
+ * Engine Versions": `ignoreChanges: ["engineVersion"]` on the aws.rds.Cluster). Instances upgrade with their
+ * cluster, so they ignore it too, and automatic minor upgrades are off: versions move only through config.
+ */
+export const MEMBER_IGNORE_CHANGES = ['engineVersion'];
+
 export class Database extends pulumi.ComponentResource {
   readonly clusterIdentifier: pulumi.Output<string>;
-  /** This region's cluster endpoint: the writer in the primary, write-forwarding readers in a secondary. */
+  /** The cluster (writer) endpoint: active only while this cluster is the primary, so the service never uses it
+   *  (it writes through serviceWriteEndpoint in index.ts); exported for operators. */
   readonly endpoint: pulumi.Output<string>;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly instanceIdentifiers: pulumi.Output<string>[];
@@ -61,13 +82,20 @@ export class Database extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const snapshotSuffix = new random.RandomId(
+      regionalName(ctx, 'aurora-final-snapshot-suffix'),
+      { byteLength: 4 },
+      { parent: this },
+    );
     const cluster = new aws.rds.Cluster(
       regionalName(ctx, 'aurora'),
       {
         engine: 'aurora-postgresql',
         engineVersion: args.engineVersion,
         globalClusterIdentifier: args.globalClusterId,
-        ...(primary ? { databaseName: args.dbName, masterUsername: args.dbUsername, masterPassword: args.masterPassword } : {}),
+        ...(primary
+          ? { databaseName: args.dbName, masterUsername: args.dbUsername, masterPassword: args.masterPassword }
+          : {}),
         // On in every region: a secondary forwards writes now; on the primary it does nothing until a
         // switchover demotes it, and then Mumbai's instances keep writing through London with no manual step.
         enableGlobalWriteForwarding: true,
@@ -83,7 +111,8 @@ export class Database extends pulumi.ComponentResource {
         preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
         copyTagsToSnapshot: true,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `edgecart-${ctx.region}-aurora-final`,
+        // Unique per create (a recreated stack would otherwise fail on the snapshot its predecessor left).
+        finalSnapshotIdentifier: pulumi.interpolate`${stackNamespace(ctx)}-aurora-final-${snapshotSuffix.hex}`,
         enabledCloudwatchLogsExports: ['postgresql'],
         applyImmediately: false,
       },
@@ -91,7 +120,7 @@ export class Database extends pulumi.ComponentResource {
         parent: this,
         protect: config.protectData,
         // Aurora sets the replication source when it attaches a secondary or switches the primary over.
-        ignoreChanges: ['replicationSourceIdentifier'],
+        ignoreChanges: ['replicationSourceIdentifier', ...MEMBER_IGNORE_CHANGES],
       },
     );
 
@@ -113,11 +142,11 @@ export class Database extends pulumi.ComponentResource {
           performanceInsightsEnabled: true,
           performanceInsightsKmsKeyId: args.kmsKeyArn,
           performanceInsightsRetentionPeriod: 7,
-          autoMinorVersionUpgrade: true,
+          autoMinorVersionUpgrade: false,
           caCertIdentifier: 'rds-ca-rsa2048-g1',
           applyImmediately: false,
         },
-        { parent: this, protect: config.protectData },
+        { parent: this, protect: config.protectData, ignoreChanges: MEMBER_IGNORE_CHANGES },
       );
       this.instanceIdentifiers.push(instance.identifier);
     }

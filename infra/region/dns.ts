@@ -32,6 +32,8 @@ export class OriginCertificate extends pulumi.ComponentResource {
     });
     // ACM's validation CNAME for a name is the same in every region and account, so each regional stack writes
     // the same record: allowOverwrite lets the second stack adopt it instead of failing on "already exists".
+    // Retained on delete (issue #10 item 10): destroying one regional stack must not delete the record the other
+    // regions' certificates renew with (ACM User Guide, "DNS validation": the CNAME must stay for renewal).
     const record = new aws.route53.Record(
       regionalName(ctx, 'origin-cert-validation'),
       {
@@ -42,7 +44,7 @@ export class OriginCertificate extends pulumi.ComponentResource {
         ttl: 300,
         allowOverwrite: true,
       },
-      { parent: this },
+      { parent: this, retainOnDelete: true },
     );
     const validated = new aws.acm.CertificateValidation(
       regionalName(ctx, 'origin-cert-validated'),

@@ -3,7 +3,7 @@
 // key in its own region.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument } from './iam.js';
 
 export interface EncryptionArgs {
@@ -48,7 +48,7 @@ export class Encryption extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       regionalName(ctx, 'key-alias'),
-      { name: `alias/edgecart-${ctx.region}`, targetKeyId: key.keyId },
+      { name: `alias/${stackNamespace(ctx)}`, targetKeyId: key.keyId },
       { parent: this },
     );
 

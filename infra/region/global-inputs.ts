@@ -65,14 +65,18 @@ export async function readGlobalInputs(config: RegionalConfig): Promise<GlobalIn
     zoneId: out('zoneId'),
     repositoryName: out('repositoryName'),
     imageDigest: out('imageDigest'),
+    nameServers: out('nameServers'),
     globalClusterId: out('globalClusterId'),
+    dbWriterEndpoint: out('dbWriterEndpoint'),
     dbName: out('dbName'),
     dbUsername: out('dbUsername'),
     dbSecretName: out('dbSecretName'),
+    dbMasterPassword: pulumi.secret(out('dbMasterPassword')),
     originVerifyHeaderName: out('originVerifyHeaderName'),
     originVerifyHeaderValue: pulumi.secret(out('originVerifyHeaderValue')),
     distributionArn: out('distributionArn'),
     distributionDomainName: out('distributionDomainName'),
     assetsBaseUrl: out('assetsBaseUrl'),
+    assetsBucketNames: out('assetsBucketNames'),
   };
 }

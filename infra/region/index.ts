@@ -1,14 +1,15 @@
 // A regional stack: everything one region runs, stamped out from stack config alone. The role decides only
-// what must differ (writer vs. write-forwarding Aurora cluster, who runs migrations, who owns asset replication);
-// every other difference comes from config.
+// what must differ (writer vs. write-forwarding Aurora cluster, which database endpoint the service writes to,
+// who runs migrations); every other difference comes from config. What spans regions (the assets buckets and
+// their replication, the registry, the global database) belongs to the global stack, so adding a region never
+// changes an existing regional stack.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError, type RegionalConfig } from '../config.js';
-import { assetsBucketName, originHostname } from '../contract.js';
+import { originHostname } from '../contract.js';
 import { AppSecrets } from './app-secrets.js';
-import { Assets } from './assets.js';
 import { Cache, REDIS_PORT } from './cache.js';
 import { Compute } from './compute.js';
 import { type RegionContext, regionalName } from './context.js';
@@ -19,7 +20,6 @@ import { readGlobalInputs } from './global-inputs.js';
 import { LoadBalancer } from './load-balancer.js';
 import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
-import { AssetReplication, replicationOwner } from './replication.js';
 import { SecurityGroups } from './security-groups.js';
 import { DEFAULT_DIST_DIR, StorefrontFiles } from './storefront.js';
 
@@ -69,15 +69,9 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     opts,
   );
 
-  // The writer cluster is created with the master password kept in the global, replicated secret.
-  const masterPassword =
-    config.role === 'primary'
-      ? pulumi.secret(
-          aws.secretsmanager
-            .getSecretVersionOutput({ secretId: global.dbSecretName }, { provider })
-            .secretString.apply((s) => (JSON.parse(s) as { password: string }).password),
-        )
-      : undefined;
+  // The writer cluster is created with the master password the global stack generated, read from the global
+  // stack's (encrypted) outputs: no preview ever reads a secret's value from Secrets Manager (issue #10 item 5).
+  const masterPassword = config.role === 'primary' ? global.dbMasterPassword : undefined;
   const database = new Database(
     regionalName(ctx, 'database'),
     {
@@ -94,23 +88,12 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     opts,
   );
 
-  const assets = new Assets(regionalName(ctx, 'assets'), { ctx, distributionArn: global.distributionArn }, opts);
-  const secondaries = global.regions.filter((r) => r !== global.primaryRegion);
-  if (replicationOwner(global.regions, global.primaryRegion) === region) {
-    new AssetReplication(
-      regionalName(ctx, 'asset-replication'),
-      { ctx, primaryRegion: global.primaryRegion, secondaryRegions: secondaries, dependsOn: [assets.versioning] },
-      opts,
-    );
-  }
-  // Every region uploads the storefront into its own bucket. Replication cannot carry it: the primary's files
-  // are written before any replication rule exists (see replication.ts), and S3 replicates only objects
-  // written after a rule exists, so CloudFront's failover bucket would otherwise lack them.
-  new StorefrontFiles(
-    regionalName(ctx, 'storefront'),
-    { bucket: assets.bucketName, distDir, dependsOn: [assets] },
-    opts,
-  );
+  // Every region uploads the storefront into its own bucket (created by the global stack). Replication alone
+  // would leave a secondary's bucket without the files its region uploaded before replication existed, and each
+  // regional deploy then brings its own bucket up to date with the release it runs.
+  const assetsBucketName = global.assetsBucketNames.apply((names) => bucketOf(names, region));
+  const uploadsBucketName = global.assetsBucketNames.apply((names) => bucketOf(names, global.primaryRegion));
+  new StorefrontFiles(regionalName(ctx, 'storefront'), { bucket: assetsBucketName, distDir }, opts);
 
   const certificate = new OriginCertificate(
     regionalName(ctx, 'origin-certificate'),
@@ -138,19 +121,20 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       privateSubnetIds: network.privateSubnetIds,
       securityGroupId: groups.instanceId,
       targetGroupArn: loadBalancer.targetGroupArn,
+      targetGroupAttachment: loadBalancer.forwardRule,
       requestCountResourceLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroupArnSuffix}`,
       repositoryName: global.repositoryName,
       imageDigest: global.imageDigest,
       dbSecretName: global.dbSecretName,
       redisAuthSecretArn: secrets.redisAuthSecretArn,
       sessionSecretArn: secrets.sessionSecretArn,
-      dbEndpoint: database.endpoint,
+      dbWriteEndpoint: serviceWriteEndpoint(config.role, global.dbWriterEndpoint, database.readerEndpoint),
       dbReaderEndpoint: database.readerEndpoint,
       dbPort: DB_PORT,
       dbName: global.dbName,
       redisEndpoint: cache.primaryEndpoint,
       redisPort: REDIS_PORT,
-      uploadsBucketName: assetsBucketName(ctx.accountId, global.primaryRegion),
+      uploadsBucketName,
       uploadsBucketRegion: global.primaryRegion,
       assetsBaseUrl: global.assetsBaseUrl,
     },
@@ -189,7 +173,7 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     originHostname: originHostname(config.domain),
     albDnsName: loadBalancer.dnsName,
     vpcId: network.vpcId,
-    assetsBucketName: assets.bucketName,
+    assetsBucketName,
     dbClusterEndpoint: database.endpoint,
     dbReaderEndpoint: database.readerEndpoint,
     redisPrimaryEndpoint: cache.primaryEndpoint,
@@ -200,6 +184,29 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     alarmTopicArn: monitoring.topicArn,
     dashboardName: monitoring.dashboardName,
   };
+}
+
+/**
+ * The endpoint the service sends writes to (DATABASE_URL), issue #10 item 2. A secondary cluster of a global
+ * database has no active writer endpoint; with global write forwarding the application connects to the
+ * secondary's reader endpoint and Aurora forwards its writes (Aurora User Guide, "Using write forwarding in an
+ * Amazon Aurora global database"). The primary region writes through the global writer endpoint, which always
+ * points at the current primary's writer, so a switchover or failover needs no configuration change in the
+ * primary region ("Connecting to Amazon Aurora Global Database"). Never a cluster's own writer endpoint.
+ */
+export function serviceWriteEndpoint(
+  role: RegionalConfig['role'],
+  globalWriterEndpoint: pulumi.Output<string>,
+  localReaderEndpoint: pulumi.Output<string>,
+): pulumi.Output<string> {
+  return role === 'primary' ? globalWriterEndpoint : localReaderEndpoint;
+}
+
+function bucketOf(names: Record<string, string>, region: string): string {
+  const name = names[region];
+  if (!name)
+    throw new Error(`The global stack has no assets bucket for ${region}: add it to regions and deploy global`);
+  return name;
 }
 
 /** The storefront build to upload, checked up front so a missing build names the key to fix. */

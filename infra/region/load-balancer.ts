@@ -31,6 +31,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** The rule that attaches the target group to the ALB (what request-count scaling must wait for). */
+  readonly forwardRule: aws.lb.ListenerRule;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:region:LoadBalancer', name, {}, opts);
@@ -100,7 +102,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new aws.lb.ListenerRule(
+    this.forwardRule = new aws.lb.ListenerRule(
       regionalName(ctx, 'from-cloudfront'),
       {
         listenerArn: listener.arn,

@@ -2,7 +2,7 @@
 // ALB, the fleet, Redis and Aurora, the region-health alarm Route 53 uses, and a CloudWatch dashboard.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface MonitoringArgs {
   ctx: RegionContext;
@@ -158,7 +158,7 @@ export class Monitoring extends pulumi.ComponentResource {
       .apply(([lb, tg, asg, db, redis]) => JSON.stringify(dashboard(region, lb, tg, asg, db, redis)));
     const board = new aws.cloudwatch.Dashboard(
       regionalName(ctx, 'dashboard'),
-      { dashboardName: `edgecart-${region}`, dashboardBody: body },
+      { dashboardName: stackNamespace(ctx), dashboardBody: body },
       { parent: this },
     );
 

@@ -3,7 +3,7 @@
 import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument, serviceTrustPolicy } from './iam.js';
 
 export interface NetworkArgs {
@@ -110,7 +110,7 @@ export class Network extends pulumi.ComponentResource {
     // Flow logs of every accepted and rejected flow, to CloudWatch Logs through a role that can write only there.
     const flowLogGroup = new aws.cloudwatch.LogGroup(
       regionalName(ctx, 'flow-logs'),
-      { name: `/edgecart/${region}/vpc-flow-logs`, retentionInDays: config.logRetentionDays },
+      { name: `/${stackNamespace(ctx)}/vpc-flow-logs`, retentionInDays: config.logRetentionDays },
       { parent: this },
     );
     const flowLogRole = new aws.iam.Role(

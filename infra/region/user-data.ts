@@ -14,6 +14,7 @@ export interface UserDataValues {
   DB_SECRET_ID: string;
   REDIS_SECRET_ID: string;
   SESSION_SECRET_ID: string;
+  /** Where writes go: the global writer endpoint (primary) or this cluster's reader endpoint (secondary). */
   DB_HOST: string;
   DB_READER_HOST: string;
   DB_PORT: string;
@@ -25,6 +26,8 @@ export interface UserDataValues {
   ASSETS_BASE_URL: string;
   CACHE_TTL_SECONDS: string;
   RATE_LIMIT_MAX: string;
+  /** The service's request body limit, the same constant the web ACL is built from (infra/limits.ts). */
+  BODY_LIMIT_BYTES: string;
   /** "true" only in the primary region. */
   RUN_MIGRATIONS: 'true' | 'false';
   RDS_CA_URL: string;

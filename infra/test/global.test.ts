@@ -6,6 +6,7 @@ import { assetsBucketName, originHostname } from '../contract.js';
 import { contentTag } from '../global/build-context.js';
 import { ORIGIN_VERIFY_HEADER_NAME } from '../global/edge.js';
 import { SERVICE_BUILD } from '../global/image.js';
+import { REPLICATION_CLAIM_PARAMETER } from '../global/registry.js';
 import { MANAGED_RULE_GROUPS } from '../global/waf.js';
 import {
   ACCOUNT_ID,
@@ -32,7 +33,8 @@ const T = {
   lifecycle: 'aws:ecr/lifecyclePolicy:LifecyclePolicy',
   replication: 'aws:ecr/replicationConfiguration:ReplicationConfiguration',
   creationTemplate: 'aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate',
-  image: 'awsx:ecr:Image',
+  image: 'docker-build:index:Image',
+  claim: 'aws:ssm/parameter:Parameter',
   globalCluster: 'aws:rds/globalCluster:GlobalCluster',
   secret: 'aws:secretsmanager/secret:Secret',
   secretVersion: 'aws:secretsmanager/secretVersion:SecretVersion',
@@ -171,7 +173,9 @@ describe('global stack (Pulumi.global.yaml)', () => {
       });
       for (const region of [primary, secondary]) {
         const origin = d.origins.find((o: any) => o.originId === `assets-${region}`);
-        expect(origin.domainName).toBe(`${assetsBucketName(ACCOUNT_ID, region)}.s3.${region}.amazonaws.com`);
+        expect(origin.domainName).toBe(
+          `${assetsBucketName('edgecart-test', ACCOUNT_ID, region)}.s3.${region}.amazonaws.com`,
+        );
         expect(origin.originAccessControlId).toBe('edge-assets-id');
         expect(origin.customOriginConfig).toBeUndefined();
         expect(origin.s3OriginConfig?.originAccessIdentity ?? '').toBe('');
@@ -209,10 +213,11 @@ describe('global stack (Pulumi.global.yaml)', () => {
   });
 
   describe('registry and image', () => {
-    it('makes the repository immutable, scanned on push, encrypted and protected, with a lifecycle policy', () => {
+    it('makes the repository scanned on push, encrypted and protected, with a lifecycle policy', () => {
       const repo = one(run, T.repository);
       expect(repo.inputs).toMatchObject({
-        imageTagMutability: 'IMMUTABLE',
+        // Mutable tags so a revert can push its content tag again; what runs is pinned by digest.
+        imageTagMutability: 'MUTABLE',
         imageScanningConfiguration: { scanOnPush: true },
         forceDelete: false,
       });
@@ -234,26 +239,41 @@ describe('global stack (Pulumi.global.yaml)', () => {
       const templates = run.ofType(T.creationTemplate).map((t) => t.inputs);
       expect(templates.map((t) => t.region).sort()).toEqual([...destinations].sort());
       for (const t of templates) {
-        expect(t).toMatchObject({ appliedFors: ['REPLICATION'], imageTagMutability: 'IMMUTABLE' });
+        expect(t).toMatchObject({ appliedFors: ['REPLICATION'], imageTagMutability: 'MUTABLE' });
         expect(String(run.outputs.repositoryName).startsWith(`${t.prefix}/`)).toBe(true);
       }
     });
 
+    it('claims the registry-wide replication configuration before writing it (one global stack per registry)', () => {
+      const claim = one(run, T.claim);
+      expect(claim.inputs).toMatchObject({ name: REPLICATION_CLAIM_PARAMETER, type: 'String', overwrite: false });
+      expect(providerRegion(run, claim)).toBe(home);
+      const deps = run.optionsOf(T.replication, 'registry-replication').dependencies;
+      expect(deps.some((urn) => urn.endsWith(`${T.claim}::registry-replication-claim`))).toBe(true);
+    });
+
     it('builds service/Dockerfile for linux/amd64 under a content-derived tag, after replication is set up', () => {
       const image = one(run, T.image);
+      const repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com/${String(run.outputs.repositoryName)}`;
       expect(image.inputs).toMatchObject({
-        context: '.',
-        dockerfile: 'service/Dockerfile',
-        platform: 'linux/amd64',
-        imageTag: contentTag(SERVICE_BUILD),
+        context: { location: '.' },
+        dockerfile: { location: 'service/Dockerfile' },
+        platforms: ['linux/amd64'],
+        tags: [`${repositoryUrl}:${contentTag(SERVICE_BUILD)}`],
+        push: true,
       });
-      expect(image.inputs.imageTag).toMatch(/^ctx-[0-9a-f]{16}$/);
-      expect(image.inputs.repositoryUrl).toBe(
-        `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com/${String(run.outputs.repositoryName)}`,
-      );
+      expect(contentTag(SERVICE_BUILD)).toMatch(/^ctx-[0-9a-f]{16}$/);
+      expect(image.inputs.registries).toEqual([
+        { address: `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com`, username: 'AWS', password: 'mock-ecr-token' },
+      ]);
       const deps = run.optionsOf(T.image, image.name).dependencies;
       expect(deps.some((urn) => urn.endsWith(`${T.replication}::registry-replication`))).toBe(true);
       expect(run.outputs.imageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    it('never deletes a pushed image from ECR (issue #10 item 1): the image is retained on delete', () => {
+      // docker-build's Delete removes <tag>@<digest> from the registry (pulumi-docker-build image.go, #606).
+      expect(run.optionsOf(T.image, 'service-image').retainOnDelete).toBe(true);
     });
   });
 
@@ -268,6 +288,13 @@ describe('global stack (Pulumi.global.yaml)', () => {
         databaseName: run.outputs.dbName,
       });
       expect(Number(String(cluster.inputs.engineVersion).split('.')[0])).toBeGreaterThanOrEqual(16);
+      // No paid RDS Extended Support by default (issue #10 item 6).
+      expect(cluster.inputs.engineLifecycleSupport).toBe('open-source-rds-extended-support-disabled');
+      // The regions' services reach the writer through the global writer endpoint (issue #10 item 2).
+      expect(run.outputs.dbWriterEndpoint).toBe(
+        `${cluster.inputs.globalClusterIdentifier}.global-c0ffee.global.rds.amazonaws.com`,
+      );
+      expect(run.secretOutputs).toContain('dbMasterPassword');
       expect(run.optionsOf(T.globalCluster, cluster.name).protect).toBe(true);
       expect(run.outputs.globalClusterId).toBe(cluster.inputs.globalClusterIdentifier);
     });
@@ -302,7 +329,7 @@ describe('global stack (Pulumi.global.yaml)', () => {
         enableLogFileValidation: true,
       });
       expect(trail.kmsKeyId).toMatch(/key\/audit-trail$/);
-      const bucket = one(run, T.bucket);
+      const bucket = run.byName(T.bucket, 'audit-trail');
       expect(trail.s3BucketName).toBe(`${bucket.name}-id`);
       expect(run.optionsOf(T.bucket, bucket.name).protect).toBe(true);
       const block = run.byName(T.publicAccessBlock, bucket.name).inputs;
@@ -318,7 +345,7 @@ describe('global stack (Pulumi.global.yaml)', () => {
     });
 
     it('lets only CloudTrail write, and only over TLS', () => {
-      const policy = JSON.parse(one(run, T.bucketPolicy).inputs.policy);
+      const policy = JSON.parse(run.byName(T.bucketPolicy, 'audit-trail').inputs.policy);
       for (const s of policy.Statement.filter((st: any) => st.Effect === 'Allow')) {
         expect(s.Principal).toEqual({ Service: 'cloudtrail.amazonaws.com' });
         expect(s.Condition.StringEquals['aws:SourceArn']).toMatch(/:trail\/edgecart-test-audit$/);
@@ -336,7 +363,11 @@ describe('global stack (Pulumi.global.yaml)', () => {
 
   it('makes no S3 bucket public and no invoke it has no mock for', () => {
     for (const bucket of run.ofType(T.bucket)) {
-      expect(run.byName(T.publicAccessBlock, bucket.name).inputs.restrictPublicBuckets).toBe(true);
+      const blocks = run.ofType(T.publicAccessBlock).filter((b) => b.inputs.bucket === `${bucket.name}-id`);
+      expect(
+        blocks.map((b) => b.inputs.restrictPublicBuckets),
+        bucket.name,
+      ).toEqual([true]);
     }
     // Every invoke reached a handler (the mocks throw otherwise); these are the data sources used.
     expect(new Set(run.invokes.map((i) => i.token))).toEqual(
@@ -345,7 +376,7 @@ describe('global stack (Pulumi.global.yaml)', () => {
         'aws:index/getPartition:getPartition',
         'aws:cloudfront/getCachePolicy:getCachePolicy',
         'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy',
-        'aws:ecr/getImages:getImages',
+        'aws:ecr/getAuthorizationToken:getAuthorizationToken',
       ]),
     );
   });
@@ -399,30 +430,31 @@ describe('global stack with a third region, an existing zone and protection off'
   });
 });
 
-describe('global stack whose image content was pushed before (a revert)', () => {
-  const digest = `sha256:${'c'.repeat(64)}`;
-  let run: ProgramRun;
+describe('global stack deployed again once its image is in ECR (issue #10 item 1)', () => {
+  let first: ProgramRun;
+  let second: ProgramRun;
 
   beforeAll(async () => {
-    const tag = contentTag(SERVICE_BUILD);
     const config = stackConfig('global');
-    // The account as an earlier deploy left it: the repository exists and holds this content's tag.
+    first = await runProgram(config, { stack: 'global' });
+    // The account as the first deploy left it: the repository holds this content's tag.
     const world = {
       ecrRepositories: {
         [repositoryKey(config['aws:region']!, 'edgecart-global/service')]: [
-          { imageTag: 'ctx-0000000000000000', imageDigest: `sha256:${'d'.repeat(64)}` },
-          { imageTag: tag, imageDigest: digest },
+          { imageTag: contentTag(SERVICE_BUILD), imageDigest: String(first.outputs.imageDigest) },
         ],
       },
     };
-    run = await runProgram(config, { stack: 'global', world });
+    second = await runProgram(config, { stack: 'global', world });
   });
 
-  it('reuses the pushed image instead of pushing the immutable tag again', () => {
-    expect(run.ofType(T.image)).toHaveLength(0);
-    expect(run.outputs.imageDigest).toBe(digest);
-    const lookup = run.invokes.find((i) => i.token === 'aws:ecr/getImages:getImages')!;
-    expect(lookup.inputs.repositoryName).toBe(run.outputs.repositoryName);
+  it('keeps the image resource in the program with the same inputs, so Pulumi neither deletes nor rebuilds it', () => {
+    const [before] = first.ofType(T.image);
+    const [after] = second.ofType(T.image);
+    expect(after, 'the image must stay in the program on the second run').toBeDefined();
+    expect(after!.name).toBe(before!.name);
+    expect(after!.inputs).toEqual(before!.inputs);
+    expect(second.outputs.imageDigest).toBe(first.outputs.imageDigest);
   });
 });
 

@@ -139,6 +139,15 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
   },
   // ListImages on a repository that does not exist fails with RepositoryNotFoundException (ECR API Reference,
   // ListImages "Errors"; the provider returns the SDK error as is). An existing repository lists what was pushed.
+  // GetAuthorizationToken: a 12-hour registry credential, user AWS (ECR API Reference, GetAuthorizationToken).
+  'aws:ecr/getAuthorizationToken:getAuthorizationToken': (args, region) => ({
+    authorizationToken: Buffer.from('AWS:mock-ecr-token').toString('base64'),
+    userName: 'AWS',
+    password: 'mock-ecr-token',
+    proxyEndpoint: `https://${args.inputs.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+    expiresAt: '2026-01-01T12:00:00Z',
+    id: region,
+  }),
   'aws:ecr/getImages:getImages': (args, region) => {
     const images = world.ecrRepositories?.[repositoryKey(region, args.inputs.repositoryName)];
     if (!images) {
@@ -245,9 +254,19 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
   'awsx:ecr:Image': ({ inputs }) => ({
     imageUri: `${inputs.repositoryUrl}@sha256:${createHash('sha256').update(String(inputs.imageTag)).digest('hex')}`,
   }),
+  // docker-build's Image (the service image, infra/global/image.ts): the digest of what was pushed, and `ref`,
+  // the first tag with that digest (pulumi-docker-build provider/internal/image.go, Create).
+  'docker-build:index:Image': ({ inputs }) => {
+    const digest = `sha256:${createHash('sha256').update(JSON.stringify(inputs.tags)).digest('hex')}`;
+    return { digest, ref: `${String(inputs.tags?.[0]).replace(/:[^:/]+$/, '')}@${digest}`, contextHash: 'mock-context-hash' };
+  },
   'aws:cloudfront/distribution:Distribution': ({ name }) => ({
     domainName: `d${createHash('sha256').update(name).digest('hex').slice(0, 13)}.cloudfront.net`,
     hostedZoneId: 'Z2FDTNDATAQYW2',
+  }),
+  // random.RandomId: `hex` is 2 hex digits per byte (@pulumi/random RandomId docs).
+  'random:index/randomId:RandomId': ({ inputs, name }) => ({
+    hex: createHash('sha256').update(name).digest('hex').slice(0, 2 * Number(inputs.byteLength ?? 8)),
   }),
   'random:index/randomPassword:RandomPassword': ({ inputs }) => ({ result: 'p'.repeat(Number(inputs.length ?? 16)) }),
   // Regional stacks (infra/region). awsx.ec2.Vpc is a remote component: its outputs come from here.
@@ -272,6 +291,11 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
     clusterIdentifier: name,
     endpoint: `${name}.cluster-c0ffee.${region}.rds.amazonaws.com`,
     readerEndpoint: `${name}.cluster-ro-c0ffee.${region}.rds.amazonaws.com`,
+  }),
+  // The global writer endpoint: `<id>.global-<hash>.global.rds.amazonaws.com` (Aurora User Guide, "Connecting to
+  // Amazon Aurora Global Database"), the provider's GlobalCluster `endpoint` attribute.
+  'aws:rds/globalCluster:GlobalCluster': ({ inputs }) => ({
+    endpoint: `${inputs.globalClusterIdentifier}.global-c0ffee.global.rds.amazonaws.com`,
   }),
   'aws:rds/clusterInstance:ClusterInstance': ({ name }) => ({ identifier: name }),
   'aws:elasticache/replicationGroup:ReplicationGroup': ({ inputs }, region) => ({

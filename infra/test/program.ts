@@ -55,6 +55,9 @@ export interface RecordedOptions {
   protect: boolean;
   /** URNs of the resources this one waits for (dependsOn plus those its inputs come from). */
   dependencies: string[];
+  /** Kept in AWS when Pulumi deletes it (retainOnDelete). */
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
 }
 
 export interface ProgramRun extends MockRun {
@@ -71,6 +74,8 @@ interface RegisterRequest {
   getName(): string;
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
 }
 
 /** Wraps the mock monitor so each registration's protect flag and dependencies are kept. */
@@ -84,6 +89,8 @@ function recordOptions(): Map<string, RecordedOptions> {
     recorded.set(`${req.getType()}::${req.getName()}`, {
       protect: req.getProtect() ?? false,
       dependencies: req.getDependenciesList(),
+      retainOnDelete: req.getRetainondelete() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
     });
     return register(req, callback);
   };

@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
+import { assetsBucketName, GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
 import { ACCOUNT_ID, type RecordedResource } from './mocks.js';
 import { type FlatConfig, type ProgramRun, runProgram, stackConfig } from './program.js';
 
@@ -21,24 +21,34 @@ export const PRIMARY = 'ap-south-1';
 export const SECONDARY = 'eu-west-2';
 /** The made-up third region of the tests: a copy of london's stack file with its own region and CIDR. */
 export const THIRD = 'ap-southeast-1';
+/** Namespace of the global stack (`edgecart-<stack>`), which prefixes the assets buckets. */
+export const GLOBAL_NAMESPACE = 'edgecart-global';
+/** The global writer endpoint of the fixture's global database. */
+export const GLOBAL_WRITER_ENDPOINT = 'edgecart-global-db.global-c0ffee.global.rds.amazonaws.com';
+/** The assets bucket of a region, as the global stack names it. */
+export const bucketOf = (region: string) => assetsBucketName(GLOBAL_NAMESPACE, ACCOUNT_ID, region);
 
 /** What the global stack would export for these regions (the first is the primary). */
 export function globalOutputs(regions: string[] = [PRIMARY, SECONDARY, THIRD]): GlobalOutputs {
   const outputs: GlobalOutputs = {
     zoneId: 'Z0SHOPEXAMPLE',
+    nameServers: ['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk'],
     domain: DOMAIN,
     repositoryName: 'edgecart-global/service',
     imageDigest: `sha256:${'ab'.repeat(32)}`,
     globalClusterId: 'edgecart-global',
+    dbWriterEndpoint: GLOBAL_WRITER_ENDPOINT,
     dbEngineVersion: '16.6',
     dbName: 'edgecart',
     dbUsername: 'edgecart',
     dbSecretName: 'edgecart-global/database/master',
+    dbMasterPassword: 'mock-master-password',
     originVerifyHeaderName: 'x-origin-verify',
     originVerifyHeaderValue: 'origin-secret-value',
     distributionArn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2MOCK`,
     distributionDomainName: 'd111111abcdef8.cloudfront.net',
     assetsBaseUrl: `https://${DOMAIN}/assets`,
+    assetsBucketNames: Object.fromEntries(regions.map((r) => [r, bucketOf(r)])),
     regions,
     primaryRegion: regions[0]!,
   };
@@ -73,8 +83,17 @@ export function thirdRegionConfig(overrides: FlatConfig = {}): FlatConfig {
   return stackConfig('london', { 'aws:region': THIRD, 'edgecart:vpcCidr': '10.40.0.0/16', ...overrides });
 }
 
+/** The stack names of the test runs: the stack files' names, and `singapore` for the made-up third region. */
+export const STACK_OF: Record<string, string> = { [PRIMARY]: 'mumbai', [SECONDARY]: 'london', [THIRD]: 'singapore' };
+
 export async function runRegion(config: FlatConfig, regions?: string[]): Promise<ProgramRun> {
-  return runProgram(config, { stackOutputs: { [GLOBAL_STACK]: { ...globalOutputs(regions) } } });
+  const stack = STACK_OF[config['aws:region']!] ?? 'test';
+  return runProgram(config, { stack, stackOutputs: { [GLOBAL_STACK]: { ...globalOutputs(regions) } } });
+}
+
+/** A value with the stack-scoped AWS names of a stack (`edgecart-<stack>`) made stack-neutral. */
+export function withoutStack(text: string, region: string): string {
+  return text.split(`edgecart-${STACK_OF[region] ?? 'test'}`).join('edgecart-<stack>');
 }
 
 /** A resource's logical name with the stack's region taken out, so regions can be compared. */

@@ -1,53 +1,20 @@
-// The regional assets bucket and the storefront files in it.
+// The storefront files every regional stack uploads into its own region's assets bucket (which the global stack
+// creates: infra/test/global-assets.test.ts).
 import { describe, expect, it } from 'vitest';
-import { assetsBucketName } from '../../contract.js';
-import { ACCOUNT_ID } from '../mocks.js';
-import { globalOutputs, policyOf } from '../region-harness.js';
-import { T, eachRegion, byName } from './stacks.js';
+import { bucketOf } from '../region-harness.js';
+import { eachRegion, T } from './stacks.js';
 
 eachRegion((region, run) => {
   describe('assets', () => {
-    it('keeps the assets bucket private, versioned, encrypted, TLS-only and readable by CloudFront alone', () => {
-      const bucket = byName(run(), T.bucket, region, 'assets');
-      expect(bucket.inputs.bucket).toBe(assetsBucketName(ACCOUNT_ID, region));
-      expect(run().optionsOf(T.bucket, `${region}-assets`).protect).toBe(true);
-      expect(
-        byName(run(), 'aws:s3/bucketVersioning:BucketVersioning', region, 'assets-versioning').inputs,
-      ).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
-      expect(
-        byName(run(), 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', region, 'assets-public-access').inputs,
-      ).toMatchObject({
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      });
-      expect(
-        byName(run(), 'aws:s3/bucketOwnershipControls:BucketOwnershipControls', region, 'assets-ownership').inputs.rule,
-      ).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
-      const sse = byName(
-        run(),
-        'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
-        region,
-        'assets-encryption',
-      );
-      expect(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).toBe('AES256');
-      const policy = policyOf(byName(run(), 'aws:s3/bucketPolicy:BucketPolicy', region, 'assets-policy'));
-      expect(policy.Statement).toEqual([
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        expect.objectContaining({
-          Effect: 'Allow',
-          Principal: { Service: 'cloudfront.amazonaws.com' },
-          Action: 's3:GetObject',
-          Condition: { StringEquals: { 'AWS:SourceArn': globalOutputs().distributionArn } },
-        }),
-      ]);
-    });
-
-    it('uploads the storefront into its own bucket', () => {
+    it('uploads the storefront into its own region’s bucket', () => {
       const objects = run().ofType(T.object);
       expect(objects.map((o) => o.inputs.key).sort()).toEqual(['assets/index-AbCd1234.js', 'index.html']);
-      for (const o of objects) expect(o.inputs.bucket).toBe(assetsBucketName(ACCOUNT_ID, region));
+      for (const o of objects) expect(o.inputs.bucket).toBe(bucketOf(region));
+    });
+
+    it('creates no bucket: buckets and their replication belong to the global stack', () => {
+      expect(run().ofType(T.bucket)).toEqual([]);
+      expect(run().ofType(T.replication)).toEqual([]);
     });
   });
 });

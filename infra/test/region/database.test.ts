@@ -1,6 +1,7 @@
 // The regional Aurora cluster, its instances and cluster parameters in every regional stack.
 import { describe, expect, it } from 'vitest';
-import { T, eachRegion, byName } from './stacks.js';
+import { STACK_OF } from '../region-harness.js';
+import { byName, eachRegion, T } from './stacks.js';
 
 eachRegion((region, run) => {
   describe('database', () => {
@@ -16,7 +17,12 @@ eachRegion((region, run) => {
         skipFinalSnapshot: false,
       });
       expect(cluster.inputs.kmsKeyId).toContain(`${region}-key`);
-      expect(cluster.inputs.finalSnapshotIdentifier).toContain(region);
+      // Stack-scoped and unique per create (issue #10 item 9): RDS refuses an identifier that exists already.
+      expect(cluster.inputs.finalSnapshotIdentifier).toMatch(
+        new RegExp(`^edgecart-${STACK_OF[region]}-aurora-final-[0-9a-f]{8}$`),
+      );
+      const suffix = run().optionsOf('random:index/randomId:RandomId', `${region}-aurora-final-snapshot-suffix`);
+      expect(suffix.protect).toBe(false);
       expect(cluster.inputs.dbSubnetGroupName).toBe(`${region}-db-subnets`);
       expect(cluster.inputs.vpcSecurityGroupIds).toEqual([`${region}-db-sg-id`]);
       expect(run().optionsOf(T.cluster, `${region}-aurora`).protect).toBe(true);
@@ -27,15 +33,27 @@ eachRegion((region, run) => {
       }
     });
 
-    it('forces TLS and read-your-writes consistency for forwarded writes', () => {
+    it('forces TLS and read-your-writes consistency for forwarded writes, in values RDS accepts (issue #10 item 3)', () => {
       const params = byName(run(), T.params, region, 'db-cluster-params');
       expect(params.inputs.family).toBe('aurora-postgresql16');
       expect(params.inputs.parameters).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ name: 'rds.force_ssl', value: '1' }),
-          expect.objectContaining({ name: 'apg_write_forward.consistency_mode', value: 'SESSION' }),
+          // Lower case as the parameter metadata lists it (off, eventual, session, global); static, so only
+          // `pending-reboot` is accepted.
+          { name: 'apg_write_forward.consistency_mode', value: 'session', applyMethod: 'pending-reboot' },
         ]),
       );
+    });
+
+    it('lets the global cluster drive engine versions: members ignore engineVersion, no automatic minor upgrades (issue #10 item 6)', () => {
+      expect(run().optionsOf(T.cluster, `${region}-aurora`).ignoreChanges).toContain('engineVersion');
+      const instances = run().ofType(T.instance);
+      expect(instances.length).toBeGreaterThan(0);
+      for (const instance of instances) {
+        expect(run().optionsOf(T.instance, instance.name).ignoreChanges).toContain('engineVersion');
+        expect(instance.inputs.autoMinorVersionUpgrade).toBe(false);
+      }
     });
   });
 });

@@ -1,8 +1,7 @@
 // IAM policies and app secrets of every regional stack.
 import { describe, expect, it } from 'vitest';
-import { assetsBucketName } from '../../contract.js';
 import { ACCOUNT_ID } from '../mocks.js';
-import { PRIMARY, policyOf } from '../region-harness.js';
+import { bucketOf, PRIMARY, policyOf, STACK_OF } from '../region-harness.js';
 import { T, eachRegion, byName } from './stacks.js';
 
 eachRegion((region, run) => {
@@ -36,7 +35,7 @@ eachRegion((region, run) => {
       );
       expect(sid('UploadProductImages')).toMatchObject({
         Action: ['s3:PutObject'],
-        Resource: `arn:aws:s3:::${assetsBucketName(ACCOUNT_ID, PRIMARY)}/assets/products/*`,
+        Resource: `arn:aws:s3:::${bucketOf(PRIMARY)}/assets/products/*`,
       });
       expect(sid('WriteServiceLogs').Resource).toContain(`${region}-service-logs`);
     });
@@ -45,7 +44,9 @@ eachRegion((region, run) => {
       const names = run()
         .ofType(T.secret)
         .map((s) => s.inputs.namePrefix);
-      expect(names.sort()).toEqual([`edgecart/${region}/redis-auth-`, `edgecart/${region}/session-secret-`]);
+      // Stack-scoped (issue #10 item 9): a second environment in the account gets its own names.
+      const ns = `edgecart-${STACK_OF[region]}`;
+      expect(names.sort()).toEqual([`${ns}/redis-auth-`, `${ns}/session-secret-`]);
     });
   });
 });

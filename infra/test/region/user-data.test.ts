@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assetsBucketName } from '../../contract.js';
+import { SERVICE_BODY_LIMIT_BYTES } from '../../limits.js';
 import { ACCOUNT_ID } from '../mocks.js';
 import type { ProgramRun } from '../program.js';
-import { PRIMARY } from '../region-harness.js';
+import { bucketOf, GLOBAL_WRITER_ENDPOINT, PRIMARY, STACK_OF } from '../region-harness.js';
 import { T, eachRegion, byName } from './stacks.js';
 
 function userDataOf(run: ProgramRun, region: string): string {
@@ -30,7 +30,14 @@ eachRegion((region, run) => {
         `readonly IMAGE='${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/edgecart-global/service@sha256:${'ab'.repeat(32)}'`,
       );
       expect(script).toContain('retry 30 10 docker pull "$IMAGE"');
-      expect(script).toContain(`readonly DB_HOST='${region}-aurora.cluster-c0ffee.${region}.rds.amazonaws.com'`);
+      // Issue #10 item 2: the primary writes through the global writer endpoint (it follows a switchover); a
+      // secondary through its own reader endpoint with global write forwarding; never its own cluster endpoint.
+      expect(script).toContain(
+        region === PRIMARY
+          ? `readonly DB_HOST='${GLOBAL_WRITER_ENDPOINT}'`
+          : `readonly DB_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
+      );
+      expect(script).not.toContain(`.cluster-c0ffee.`);
       expect(script).toContain(
         `readonly DB_READER_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
       );
@@ -55,6 +62,7 @@ eachRegion((region, run) => {
         'SESSION_SECRET',
         'CACHE_TTL_SECONDS',
         'RATE_LIMIT_MAX',
+        'BODY_LIMIT_BYTES',
         'ASSETS_BUCKET',
         'ASSETS_BUCKET_REGION',
         'ASSETS_BASE_URL',
@@ -71,10 +79,14 @@ eachRegion((region, run) => {
       // CloudFront then the ALB: the client IP (rate limiting) is the third address from the right.
       expect(script).toContain("echo 'TRUST_PROXY_HOPS=2'");
       // Uploads from every region land in the primary's bucket, which replicates to the others.
-      expect(script).toContain(`readonly ASSETS_BUCKET='${assetsBucketName(ACCOUNT_ID, PRIMARY)}'`);
+      expect(script).toContain(`readonly ASSETS_BUCKET='${bucketOf(PRIMARY)}'`);
+      // The service's body limit is the number the web ACL is built from (issue #10 item 11).
+      expect(script).toContain(`readonly BODY_LIMIT_BYTES='${SERVICE_BODY_LIMIT_BYTES}'`);
       expect(script).toContain(`readonly ASSETS_BUCKET_REGION='${PRIMARY}'`);
       expect(script).toContain("readonly ASSETS_BASE_URL='https://shop.example.com/assets'");
-      expect(script).toContain(`readonly REDIS_HOST='master.edgecart-${region}.c0ffee.${region}.cache.amazonaws.com'`);
+      expect(script).toContain(
+        `readonly REDIS_HOST='master.edgecart-${STACK_OF[region]}.c0ffee.${region}.cache.amazonaws.com'`,
+      );
     });
 
     // Never skipped: `npm test`'s pretest step installs shellcheck (scripts/ensure-prerequisites.sh).
