@@ -32,7 +32,11 @@ let orderId: string;
 const callers: Record<'anonymous' | 'customer' | 'admin', Client> = {} as never;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Uploads configured (presigning is local; fake credentials suffice), so a valid admin upload is a 201, not the
+  // 503 "not configured" that a deployment without a bucket rightly answers.
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'example-secret-key-example-secret-key';
+  ctx = await createTestContext({ ASSETS_BUCKET: 'edgecart-assets-fuzz' });
   redis = createClient({ url: REDIS_URL });
   redis.on('error', () => {});
   await redis.connect();
