@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
-          include: ['infra/**/*.test.ts'],
+          include: ['infra/**/*.test.ts', 'policy/**/*.test.ts'],
           environment: 'node',
           // Each file runs the Pulumi program under its own mocks; isolate them in separate workers.
           pool: 'forks',

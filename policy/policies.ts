@@ -1,0 +1,25 @@
+// Every policy of the pack, in one list: index.ts serves them to the Pulumi CLI and policy/test runs them over
+// the mocked graph of every stack.
+import type { Policies } from '@pulumi/policy';
+import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
+import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
+import { imdsv2Required } from './imdsv2.js';
+import { namesWithinAwsLimits } from './name-lengths.js';
+import { noWorldOpenIngress } from './no-world-open-ingress.js';
+import { staticParametersPendingReboot } from './rds-static-parameters.js';
+import { secondaryNotOnOwnWriterEndpoint } from './secondary-database-endpoint.js';
+import { statefulResourcesProtected } from './stateful-protection.js';
+import { wafBodyLimitCoversService } from './waf-body-limit.js';
+
+export const policies: Policies = [
+  noWorldOpenIngress,
+  imdsv2Required,
+  encryptionAtRest,
+  bucketsEncrypted,
+  staticParametersPendingReboot,
+  secondaryNotOnOwnWriterEndpoint,
+  asgWaitsForHealthyTargets,
+  wafBodyLimitCoversService,
+  namesWithinAwsLimits,
+  statefulResourcesProtected,
+];

@@ -1,0 +1,192 @@
+// The policy pack over the mocked graph of every stack file (all must pass), and each policy over a deliberately
+// broken copy of a real resource of that graph (it must fail): the same code `pulumi preview --policy-pack policy`
+// runs, called the way the engine calls it (./run-policies.ts).
+import type { PolicyResource, ResourceValidationArgs } from '@pulumi/policy';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type StackRun, runEveryStack, stackNames } from '../../infra/test/every-stack.js';
+import { SERVICE_BODY_LIMIT_BYTES } from '../../infra/limits.js';
+import { policies } from '../policies.js';
+import { T, userDataVariables } from '../types.js';
+import { type PolicyGraph, policyGraph, runPolicies } from './run-policies.js';
+
+let runs: StackRun[];
+const graphs = new Map<string, PolicyGraph>();
+
+beforeAll(async () => {
+  runs = await runEveryStack();
+  for (const { stack, run } of runs) graphs.set(stack, policyGraph(run));
+}, 240_000);
+
+const graphOf = (role: string): PolicyGraph => graphs.get(runs.find((r) => r.role === role)!.stack)!;
+
+/** The graph with one custom resource's inputs (and state) changed. */
+function breakResource(graph: PolicyGraph, type: string, change: (props: Record<string, any>) => void): PolicyGraph {
+  const target = graph.inputs.find((r) => r.type === type);
+  if (!target) throw new Error(`no ${type} in this stack`);
+  const props = structuredClone(target.props);
+  change(props);
+  const inputs = graph.inputs.map((r): ResourceValidationArgs => (r === target ? { ...r, props } : r));
+  const resources = graph.resources.map(
+    (r): PolicyResource => (r.urn === target.urn ? { ...r, props: { ...r.props, ...props } } : r),
+  );
+  return { inputs, resources };
+}
+
+async function violationsOf(policy: string, graph: PolicyGraph): Promise<string[]> {
+  return (await runPolicies(policies, graph)).filter((v) => v.policy === policy).map((v) => v.message);
+}
+
+describe('the policy pack over every stack file', () => {
+  it('covers every Pulumi.<stack>.yaml of the project', () => {
+    expect(runs.map((r) => r.stack).sort()).toEqual(stackNames().sort());
+    expect(stackNames().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(stackNames())('%s passes every policy', async (stack) => {
+    const violations = await runPolicies(policies, graphs.get(stack)!);
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('each policy fails on a broken resource', () => {
+  it('no-world-open-ingress: the ALB open to 0.0.0.0/0', async () => {
+    const broken = breakResource(graphOf('primary'), T.ingressRule, (p) => {
+      delete p.prefixListId;
+      p.cidrIpv4 = '0.0.0.0/0';
+    });
+    expect(await violationsOf('no-world-open-ingress', broken)).toEqual([
+      expect.stringMatching(/open to 0\.0\.0\.0\/0/),
+    ]);
+  });
+
+  it('imdsv2-required: a launch template allowing IMDSv1', async () => {
+    const broken = breakResource(graphOf('secondary'), T.launchTemplate, (p) => {
+      p.metadataOptions.httpTokens = 'optional';
+    });
+    expect(await violationsOf('imdsv2-required', broken)).toEqual([expect.stringMatching(/httpTokens/)]);
+  });
+
+  it('encryption-at-rest: an unencrypted Redis, Aurora cluster, root volume and alarm topic', async () => {
+    let broken = breakResource(graphOf('primary'), T.replicationGroup, (p) => {
+      p.atRestEncryptionEnabled = false;
+    });
+    broken = breakResource(broken, T.rdsCluster, (p) => {
+      p.storageEncrypted = false;
+    });
+    broken = breakResource(broken, T.launchTemplate, (p) => {
+      p.blockDeviceMappings[0].ebs.encrypted = 'false';
+    });
+    broken = breakResource(broken, T.snsTopic, (p) => {
+      delete p.kmsMasterKeyId;
+    });
+    const messages = await violationsOf('encryption-at-rest', broken);
+    expect(messages).toHaveLength(4);
+  });
+
+  it('buckets-encrypted: a bucket without its encryption configuration', async () => {
+    const graph = graphOf('global');
+    const broken = { ...graph, resources: graph.resources.filter((r) => r.type !== T.bucketEncryption) };
+    const buckets = graph.resources.filter((r) => r.type === T.bucket).length;
+    expect(buckets).toBeGreaterThan(0);
+    expect(await violationsOf('buckets-encrypted', broken)).toHaveLength(buckets);
+  });
+
+  it('rds-static-parameters-pending-reboot: issue #10 item 3 (SESSION, immediate) and an unknown parameter', async () => {
+    const broken = breakResource(graphOf('secondary'), T.rdsClusterParameterGroup, (p) => {
+      const mode = p.parameters.find((x: any) => x.name === 'apg_write_forward.consistency_mode');
+      Object.assign(mode, { value: 'SESSION', applyMethod: 'immediate' });
+      p.parameters.push({
+        name: 'shared_preload_libraries',
+        value: 'pg_stat_statements',
+        applyMethod: 'pending-reboot',
+      });
+    });
+    const messages = await violationsOf('rds-static-parameters-pending-reboot', broken);
+    expect(messages).toEqual([
+      expect.stringMatching(/consistency_mode is static: applyMethod must be "pending-reboot"/),
+      expect.stringMatching(/"SESSION" is not one of off, eventual, session, global/),
+      expect.stringMatching(/shared_preload_libraries is not in policy/),
+    ]);
+  });
+
+  it("secondary-not-on-own-writer-endpoint: issue #10 item 2 (London's app on London's cluster endpoint)", async () => {
+    const graph = graphOf('secondary');
+    const cluster = graph.resources.find((r) => r.type === T.rdsCluster)!;
+    const broken = breakResource(graph, T.launchTemplate, (p) => {
+      const script = Buffer.from(p.userData, 'base64').toString('utf8');
+      const [name] = Object.entries(userDataVariables(p.userData)).find(([, v]) => v === cluster.props.readerEndpoint)!;
+      const wrong = script.replace(new RegExp(`^(readonly ${name}=)'[^']*'`, 'm'), `$1'${cluster.props.endpoint}'`);
+      p.userData = Buffer.from(wrong).toString('base64');
+    });
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toEqual([
+      expect.stringMatching(/writer endpoint, which a secondary cluster does not serve/),
+    ]);
+    // The primary's cluster is the writer: the same values there are no violation.
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', graphOf('primary'))).toEqual([]);
+  });
+
+  it('asg-waits-for-healthy-targets: issue #10 item 8 (no wait, 180 s grace)', async () => {
+    const broken = breakResource(graphOf('primary'), T.autoScalingGroup, (p) => {
+      delete p.waitForElbCapacity;
+      delete p.minElbCapacity;
+      p.healthCheckGracePeriod = 180;
+    });
+    expect(await violationsOf('asg-waits-for-healthy-targets', broken)).toEqual([
+      expect.stringMatching(/waitForElbCapacity/),
+      expect.stringMatching(/healthCheckGracePeriod 180 s is shorter than the boot time/),
+    ]);
+  });
+
+  it('waf-body-limit-covers-service: issue #10 item 11 (the common rule set as AWS ships it)', async () => {
+    const broken = breakResource(graphOf('global'), T.webAcl, (p) => {
+      for (const rule of p.rules) delete rule.statement?.managedRuleGroupStatement?.ruleActionOverrides;
+    });
+    expect(await violationsOf('waf-body-limit-covers-service', broken)).toEqual([
+      `WAF blocks bodies over 8192 bytes (AWSManagedRulesCommonRuleSet: SizeRestrictions_BODY blocks bodies over 8 KB) but the service accepts ${SERVICE_BODY_LIMIT_BYTES}`,
+    ]);
+  });
+
+  it('names-within-aws-limits: a 41-character replication group id', async () => {
+    const broken = breakResource(graphOf('secondary'), T.replicationGroup, (p) => {
+      p.replicationGroupId = 'edgecart-production-eu-west-2-sessions-xy';
+    });
+    expect(await violationsOf('names-within-aws-limits', broken)).toEqual([
+      expect.stringMatching(/replicationGroupId .* is 41 characters; at most 40/),
+    ]);
+  });
+
+  it('stateful-resources-protected: an unprotected cluster without deletion protection', async () => {
+    const graph = graphOf('primary');
+    const target = graph.inputs.find((r) => r.type === T.rdsCluster)!;
+    const broken = breakResource(
+      {
+        ...graph,
+        inputs: graph.inputs.map((r) => (r === target ? { ...r, opts: { ...r.opts, protect: false } } : r)),
+      },
+      T.rdsCluster,
+      (p) => {
+        p.deletionProtection = false;
+      },
+    );
+    expect(await violationsOf('stateful-resources-protected', broken)).toEqual([
+      expect.stringMatching(/protect resource option/),
+      'deletionProtection must be true',
+    ]);
+  });
+
+  it('every policy of the pack has a breaking case above', () => {
+    const tested = [
+      'no-world-open-ingress',
+      'imdsv2-required',
+      'encryption-at-rest',
+      'buckets-encrypted',
+      'rds-static-parameters-pending-reboot',
+      'secondary-not-on-own-writer-endpoint',
+      'asg-waits-for-healthy-targets',
+      'waf-body-limit-covers-service',
+      'names-within-aws-limits',
+      'stateful-resources-protected',
+    ];
+    expect(policies.map((p) => p.name).sort()).toEqual(tested.sort());
+  });
+});
