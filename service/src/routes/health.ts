@@ -1,19 +1,16 @@
 // Liveness for the ALB (/health: cheap, touches no dependency) and readiness for operators (/ready).
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { checkReadiness } from '../readiness.js';
+import { DrainingSchema, LiveSchema, ReadinessSchema } from '../schemas/health.js';
 
-export default async function healthRoutes(app: FastifyInstance) {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
       schema: {
         tags: ['health'],
         summary: 'Liveness: 200 while serving, 503 once shutdown has begun',
-        response: {
-          200: Type.Object({ status: Type.Literal('ok'), region: Type.String() }),
-          503: Type.Object({ status: Type.Literal('draining') }),
-        },
+        response: { 200: LiveSchema, 503: DrainingSchema },
       },
       config: { rateLimit: false },
     },
@@ -23,18 +20,13 @@ export default async function healthRoutes(app: FastifyInstance) {
     },
   );
 
-  const Check = Type.Union([Type.Literal('ok'), Type.Literal('fail')]);
-  const Ready = Type.Object({
-    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
-    checks: Type.Object({ database: Check, redis: Check }),
-  });
   app.get(
     '/ready',
     {
       schema: {
         tags: ['health'],
         summary: 'Readiness: database and Redis reachable (for operators and alarms, not the ALB)',
-        response: { 200: Ready, 503: Ready },
+        response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
       config: { rateLimit: false },
     },
@@ -46,4 +38,6 @@ export default async function healthRoutes(app: FastifyInstance) {
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
     },
   );
-}
+};
+
+export default healthRoutes;
