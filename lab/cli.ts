@@ -5,7 +5,7 @@ import { LabAlreadyRunning } from './lock.js';
 import { PostgresMissing } from './postgres-cluster.js';
 import { writeReport } from './report.js';
 import { DEFAULT_RTT_FILE, loadRttTable } from './rtt.js';
-import { runRehearsal } from './run.js';
+import { defaultOptions, runRehearsal } from './run.js';
 
 const HELP = `npm run lab -- [options]
 
@@ -69,19 +69,22 @@ const rttFile = resolve(values.rtt ?? DEFAULT_RTT_FILE);
 try {
   const rtt = loadRttTable(rttFile);
   const started = Date.now();
+  const d = defaultOptions(short);
+  const interval = num('health-interval', d.health.intervalMs, 100, 60_000);
   const report = await runRehearsal({
     rtt,
     rttFile,
-    shoppers: num('shoppers', short ? 2 : 4, 1, 50),
-    warmUpSeconds: num('warm-up-seconds', short ? 3 : 5, 0, 600),
-    phaseSeconds: num('phase-seconds', short ? 8 : 20, 2, 3_600),
-    drillLeadSeconds: num('drill-seconds', short ? 2 : 4, 1, 600),
-    drillMaxWaitSeconds: num('drill-max-wait', short ? 30 : 45, 5, 600),
-    checkoutRuns: num('checkout-runs', short ? 3 : 5, 1, 50),
+    shoppers: num('shoppers', d.shoppers, 1, 50),
+    warmUpSeconds: num('warm-up-seconds', d.warmUpSeconds, 0, 600),
+    phaseSeconds: num('phase-seconds', d.phaseSeconds, 2, 3_600),
+    drillLeadSeconds: num('drill-seconds', d.drillLeadSeconds, 1, 600),
+    drillMaxWaitSeconds: num('drill-max-wait', d.drillMaxWaitSeconds, 5, 600),
+    checkoutRuns: num('checkout-runs', d.checkoutRuns, 1, 50),
     health: {
-      intervalMs: num('health-interval', 1_000, 100, 60_000),
-      failureThreshold: num('failure-threshold', 3, 1, 10),
-      timeoutMs: Math.min(2_000, num('health-interval', 1_000, 100, 60_000)),
+      intervalMs: interval,
+      failureThreshold: num('failure-threshold', d.health.failureThreshold, 1, 10),
+      // A check that has not answered within the interval has failed (Route 53 waits 4 s for a connection).
+      timeoutMs: Math.min(interval, 2_000),
     },
     log: (line) => console.log(`[lab +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
   });

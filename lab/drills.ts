@@ -192,8 +192,11 @@ export function mumbaiLost(timeline: { at: string; afterSeconds: number }[]): Fa
     servedWhen: 'order',
     async inject(lab, t0) {
       const mark = (at: string) => timeline.push({ at, afterSeconds: round((Date.now() - t0) / 1000, 2) });
+      // A lost region takes its network with it: WAL not yet across the link never arrives in London.
+      lab.replicationLink.partition();
+      lab.writeLink.partition();
       await Promise.all([lab.regions.mumbai.killInstances(), lab.cluster.primary.kill()]);
-      mark('primary and Mumbai instances killed');
+      mark('Mumbai cut off (links) and its primary and instances killed');
       await lab.router.waitFor('mumbai', false, 60_000);
       mark('router: Mumbai unhealthy (the operator is paged and decides to fail over)');
       await lab.cluster.replica.promote();

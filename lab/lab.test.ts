@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from './processes.js';
 import { writeReport } from './report.js';
 import { loadRttTable, DEFAULT_RTT_FILE } from './rtt.js';
-import { type LabReport, runRehearsal } from './run.js';
+import { defaultOptions, type LabReport, runRehearsal } from './run.js';
 
 let report: LabReport;
 const dir = mkdtempSync(join(tmpdir(), 'edgecart-lab-report-'));
@@ -16,15 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), 'edgecart-lab-report-'));
 beforeAll(async () => {
   const rtt = loadRttTable();
   report = await runRehearsal({
+    ...defaultOptions(true),
     rtt,
     rttFile: DEFAULT_RTT_FILE,
-    shoppers: 2,
-    warmUpSeconds: 3,
-    phaseSeconds: 8,
-    drillLeadSeconds: 2,
-    drillMaxWaitSeconds: 30,
-    checkoutRuns: 3,
-    health: { intervalMs: 1_000, failureThreshold: 3, timeoutMs: 1_000 },
     log: () => {},
   });
   await writeReport(report, dir);

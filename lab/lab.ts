@@ -73,17 +73,18 @@ export class Lab implements Directions {
       const londonWriterEndpoint = await new Link('London writer endpoint', 0, writeLink.port).listen();
       undo.push(() => londonWriterEndpoint.close());
       log('starting each region: Redis, two service instances, a load balancer');
-      const [mumbai, london] = await Promise.all([
+      const started = await Promise.allSettled([
         Region.start('mumbai', { DATABASE_URL: cluster.primary.url() }),
         Region.start('london', {
           DATABASE_URL: `postgresql://postgres@127.0.0.1:${londonWriterEndpoint.port}/edgecart`,
           DATABASE_READ_URL: cluster.replica.url(),
         }),
       ]);
-      undo.push(
-        () => mumbai.destroy(),
-        () => london.destroy(),
-      );
+      // One region failing to start must not leave the other one running.
+      for (const r of started) if (r.status === 'fulfilled') undo.push(() => r.value.destroy());
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [mumbai, london] = started.map((r) => (r as PromiseFulfilledResult<Region>).value) as [Region, Region];
       const regions = { mumbai, london };
       const populationLinks = new Map<string, Link>();
       for (const p of POPULATIONS) {

@@ -1,6 +1,9 @@
 // The whole rehearsal: start the two-region lab, measure one region against two, measure a London checkout,
 // run the drills, take everything down, and hand back the figures. Interrupting it (SIGINT, SIGTERM) or an
 // error half-way still removes every process and temporary directory it made.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureWebBuild } from '../web/build/build-web.js';
 import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
@@ -11,7 +14,7 @@ import { findPostgresBin } from './postgres-cluster.js';
 import { alive, startedPids, stopAll } from './processes.js';
 import type { HealthPolicy } from './router.js';
 import { POPULATIONS, type Population, type RttEntry, type RttTable } from './rtt.js';
-import { serviceCommand } from './service.js';
+import { serviceCommand, serviceRoot } from './service.js';
 import { Recorder, runShoppers, STEPS } from './shoppers.js';
 import { byStep, round, type TtfbCell } from './stats.js';
 
@@ -53,6 +56,38 @@ export interface LabReport {
   durationSeconds: number;
 }
 
+/** The option defaults: a full rehearsal, or the short one `npm test` runs (about a minute of shopping). */
+export function defaultOptions(short: boolean) {
+  return {
+    shoppers: short ? 2 : 4,
+    warmUpSeconds: short ? 3 : 5,
+    phaseSeconds: short ? 8 : 20,
+    drillLeadSeconds: short ? 2 : 4,
+    drillMaxWaitSeconds: short ? 30 : 45,
+    checkoutRuns: short ? 3 : 5,
+    health: { intervalMs: 1_000, failureThreshold: 3, timeoutMs: 1_000 },
+  };
+}
+
+/** With a compiled start command, build first so the lab never measures a stale dist/ (as `npm run bench` does). */
+function buildService(log: (line: string) => void): void {
+  const root = serviceRoot();
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
+  // npm start runs a built file (not the .ts sources) and there is a build: build it now.
+  const entry =
+    String(scripts.start ?? '')
+      .trim()
+      .split(/\s+/)
+      .at(-1) ?? '';
+  if (!scripts.build || entry.endsWith('.ts')) return;
+  log('building the service (npm run build)');
+  try {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    throw new Error(`npm run build failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim() ?? err}`);
+  }
+}
+
 async function phase(lab: Lab, recorder: Recorder, name: string, seconds: number, shoppers: number): Promise<void> {
   recorder.phase = name;
   let release!: () => void;
@@ -65,10 +100,16 @@ async function phase(lab: Lab, recorder: Recorder, name: string, seconds: number
   await running;
 }
 
-async function commitOf(): Promise<string> {
-  const { execFileSync } = await import('node:child_process');
+/** The commit the service ran from (LAB_SERVICE_COMMIT when LAB_SERVICE_ROOT is an export without .git). */
+function commitOf(): string {
+  if (process.env.LAB_SERVICE_COMMIT) return process.env.LAB_SERVICE_COMMIT;
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: serviceRoot(), encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'service', 'prisma'], {
+      cwd: serviceRoot(),
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${sha} with uncommitted service changes` : sha;
   } catch {
     return 'unknown';
   }
@@ -92,6 +133,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    buildService(log);
     await ensureWebBuild().catch((err: Error) =>
       log(`storefront build failed (${err.message}); the page step measures its 404`),
     );
@@ -141,7 +183,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
     const { rtt: _rtt, log: _log, ...kept } = options;
     return {
       when: new Date(started).toISOString(),
-      commit: await commitOf(),
+      commit: commitOf(),
       serviceBuild: serviceCommand().build,
       options: kept,
       rtt: options.rtt.entries,

@@ -11,6 +11,10 @@ import { stop, track } from './processes.js';
 
 // LAB_SERVICE_ROOT runs the service of another checkout (e.g. an export of a commit) against this lab.
 const ROOT = process.env.LAB_SERVICE_ROOT ?? fileURLToPath(new URL('../', import.meta.url));
+
+export function serviceRoot(): string {
+  return ROOT;
+}
 /**
  * node's arguments for a service process: exactly `npm start`'s (package.json) when its entry file exists, e.g.
  * the compiled build in dist/ after `npm run build`; otherwise the TypeScript sources through tsx, with the
@@ -96,7 +100,8 @@ export class ServiceInstance {
       }),
     );
     const instance = new ServiceInstance(name, port, env, proc);
-    const deadline = Date.now() + 60_000;
+    // Generous: four processes start at once on a shared 2-core machine.
+    const deadline = Date.now() + 120_000;
     for (;;) {
       if (!instance.running) throw new Error(`${name} exited before it answered /health:\n${instance.log()}`);
       const ok = await fetch(`${instance.url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
@@ -106,7 +111,7 @@ export class ServiceInstance {
       if (ok) return instance;
       if (Date.now() > deadline) {
         await instance.kill();
-        throw new Error(`${name} did not answer /health within 60 s:\n${instance.log()}`);
+        throw new Error(`${name} did not answer /health within 120 s:\n${instance.log()}`);
       }
       await sleep(100);
     }
