@@ -1,5 +1,5 @@
-// Starts a server as a child process (the service, or the hello-world ceiling) on a free 127.0.0.1 port, waits
-// until it answers, and reads its memory from /proc (Linux): VmRSS now, VmHWM = peak since start.
+// Starts a server as a child process (the service, or a ceiling) on a free 127.0.0.1 port, waits until it
+// answers (timing its start-up), and reads its memory from /proc (Linux): VmRSS now, VmHWM = peak since start.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +12,8 @@ export interface Child {
   name: string;
   url: string;
   pid: number;
+  /** From spawn to the first 200 on the ready path (the start-up an instance refresh waits for). */
+  startupMs: number;
   rssBytes(): Promise<number>;
   peakRssBytes(): Promise<number>;
   /** Last lines the process wrote (its log), for error messages. */
@@ -39,7 +41,7 @@ async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number
 
 export interface StartOptions {
   name: string;
-  /** Script run with `node --import tsx`, exactly as `npm start` runs the service. */
+  /** JavaScript (.js, .cjs, .mjs) runs as it is, as `npm start` runs the built service; TypeScript under tsx. */
   script: string;
   env: Record<string, string>;
   /** Extra flags for node, e.g. --cpu-prof. */
@@ -55,7 +57,9 @@ export async function startChild(options: StartOptions): Promise<Child> {
   // generator (this process) CPU that belongs to the measurement.
   const logPath = join(tmpdir(), `edgecart-bench-${process.pid}-${port}.log`);
   const logFd = openSync(logPath, 'w');
-  const proc: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
+  const loader = /\.[cm]?js$/.test(options.script) ? [] : ['--import', 'tsx'];
+  const spawnedAt = performance.now();
+  const proc: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', logFd, logFd],
@@ -92,13 +96,15 @@ export async function startChild(options: StartOptions): Promise<Child> {
       proc.kill('SIGKILL');
       throw new Error(`${options.name} did not become ready:\n${tail()}`);
     }
-    await sleep(100);
+    await sleep(10);
   }
+  const startupMs = performance.now() - spawnedAt;
   const pid = proc.pid!;
   return {
     name: options.name,
     url,
     pid,
+    startupMs,
     rssBytes: () => procStatus(pid, 'VmRSS'),
     peakRssBytes: () => procStatus(pid, 'VmHWM'),
     output: tail,

@@ -1,4 +1,7 @@
 // Renders one bench run: a plain-text table for the terminal and docs/benchmarks.md.
+import type { LoadTestReport } from '../loadtest/run.js';
+import type { SloCheck } from '../loadtest/slo.js';
+import type { ExpiryResult } from './expiry.js';
 import type { Measurement } from './measure.js';
 import type { SoakResult } from './soak.js';
 import type { StampedeResult } from './stampede.js';
@@ -25,9 +28,19 @@ export interface Run {
   measurements: Measurement[];
   stampedes: StampedeResult[];
   slowQueryMs: number;
+  expiry: ExpiryResult;
   peakRssBytes: number;
+  /** Spawn to /health 200 of every service process of the run, in start order. */
+  startupsMs: number[];
   checks: Check[];
+  shopperMix?: ShopperMixResult;
   soak?: SoakResult;
+}
+
+export interface ShopperMixResult {
+  report: LoadTestReport;
+  checks: SloCheck[];
+  peakRssBytes: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -87,6 +100,51 @@ function stampedeRows(run: Run): string[][] {
   ]);
 }
 
+const EXPIRY_HEADER = ['workload', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'slow queries', 'errors'];
+
+function expiryRows(run: Run): string[][] {
+  const e = run.expiry;
+  return [
+    [
+      `${e.slowQueryMs / 1000} s query, TTL ${e.ttlSeconds} s, ${e.connections} connections, ${e.durationSec} s`,
+      String(e.requests),
+      rps(e.requestsPerSec),
+      String(e.p50Ms),
+      String(e.p99Ms),
+      String(e.maxMs),
+      String(e.slowQueries),
+      String(e.errors),
+    ],
+  ];
+}
+
+const MIX_HEADER = ['step', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors'];
+
+function mixRows(mix: ShopperMixResult): string[][] {
+  const ms = (n: number) => n.toFixed(0);
+  return [...mix.report.groups, ...mix.report.steps, mix.report.total].map((s) => [
+    s.step,
+    String(s.count),
+    ms(s.p50Ms),
+    ms(s.p95Ms),
+    ms(s.p99Ms),
+    ms(s.maxMs),
+    String(s.errors),
+  ]);
+}
+
+function mixSummary(mix: ShopperMixResult): string {
+  const r = mix.report;
+  const registrations = r.steps.find((s) => s.step === 'register')?.count ?? 0;
+  return (
+    `${r.shoppers.arrived} shoppers over ${r.elapsedSec.toFixed(0)} s (${r.meanActive.toFixed(0)} in flight on average), ` +
+    `${(registrations / r.elapsedSec).toFixed(1)} registrations/s, ${r.requestsPerSec.toFixed(0)} req/s, ` +
+    `${r.shoppers.failed} journeys failed, ${r.shoppers.dropped} dropped; service peak RSS ${mb(mix.peakRssBytes)}`
+  );
+}
+
+const startups = (run: Run) => run.startupsMs.map((s) => s.toFixed(0)).join(' / ');
+
 function soakLines(soak: SoakResult): string[] {
   const m = soak.measurement;
   return [
@@ -108,13 +166,26 @@ export function renderText(run: Run): string {
     `Stampede: ${run.stampedes[0]?.requests ?? 0} concurrent GETs of one cold list page, every products query slowed by ${run.slowQueryMs} ms`,
     ...table(STAMPEDE_HEADER, stampedeRows(run)),
     '',
-    `Service peak RSS (VmHWM): ${mb(run.peakRssBytes)}`,
+    `Seed 003's workload (after the first fill, ${run.expiry.fillMs.toFixed(0)} ms):`,
+    ...table(EXPIRY_HEADER, expiryRows(run)),
+    '',
+    `Service peak RSS (VmHWM): ${mb(run.peakRssBytes)}; start-up to /health 200 (ms, each service process): ${startups(run)}`,
     '',
     ...table(
       ['target', 'measured', 'result'],
       run.checks.map((c) => [c.target, c.measured, c.pass ? 'PASS' : 'FAIL']),
     ),
   ];
+  if (run.shopperMix) {
+    out.push('', `Shopper mix: ${mixSummary(run.shopperMix)}`, ...table(MIX_HEADER, mixRows(run.shopperMix)));
+    out.push(
+      '',
+      ...table(
+        ['objective', 'measured', 'result'],
+        run.shopperMix.checks.map((c) => [c.objective, c.measured, c.pass ? 'PASS' : 'FAIL']),
+      ),
+    );
+  }
   if (run.soak) out.push('', 'Soak:', ...soakLines(run.soak));
   return `${out.join('\n')}\n`;
 }
@@ -159,15 +230,42 @@ export function renderMarkdown(run: Run): string {
     '',
     ...markdownTable(STAMPEDE_HEADER, stampedeRows(run)),
     '',
-    `Service peak RSS under load (VmHWM of the process that served the cached scenarios): ${mb(run.peakRssBytes)}.`,
+    "## Slow query behind expiry (seed 003's workload)",
     '',
-    '## Targets (issue #5)',
+    `One list page whose every query takes ${run.expiry.slowQueryMs / 1000} s (the same slow view), TTL ${run.expiry.ttlSeconds} s, ${run.expiry.connections} connections for ${run.expiry.durationSec} s,`,
+    `measured after the first fill (which waited ${run.expiry.fillMs.toFixed(0)} ms). "Slow queries" counts executions of the slow view in`,
+    'PostgreSQL during the measured run: with stale-while-revalidate each expiry costs one, and no request waits for it.',
+    '',
+    ...markdownTable(EXPIRY_HEADER, expiryRows(run)),
+    '',
+    '## Memory and start-up',
+    '',
+    `- Service peak RSS under load (VmHWM of the process that served the cached scenarios): ${mb(run.peakRssBytes)}.`,
+    `- Start-up, spawn to the first \`/health\` 200, of each service process of the run (ms): ${startups(run)}.`,
+    '',
+    '## Targets (issues #5 and #11)',
     '',
     ...markdownTable(
       ['target', 'measured', 'result'],
       run.checks.map((c) => [c.target, c.measured, c.pass ? 'PASS' : '**FAIL**']),
     ),
     '',
+    ...(run.shopperMix
+      ? [
+          '## Shopper mix (issue #11, loadtest/scenarios.ts `shopper-mix`)',
+          '',
+          'Browse, fill a cart, register and check out, the load generator (loadtest/run.ts) in the bench process on the same',
+          `cores: ${mixSummary(run.shopperMix)}. "catalog" is every list page and product view.`,
+          '',
+          ...markdownTable(MIX_HEADER, mixRows(run.shopperMix)),
+          '',
+          ...markdownTable(
+            ['objective', 'measured', 'result'],
+            run.shopperMix.checks.map((c) => [c.objective, c.measured, c.pass ? 'PASS' : '**FAIL**']),
+          ),
+          '',
+        ]
+      : []),
     ...(run.soak
       ? [
           '## Soak (issue #6)',

@@ -1,12 +1,15 @@
-// `npm run bench`: issue #5's benchmark and issue #6's soak in one bounded run (about 5 minutes).
+// `npm run bench`: issues #5 and #11's benchmark and issue #6's soak in one bounded run (about 9 minutes), against the
+// built service (`npm run bench` builds it first and runs it exactly as `npm start` does).
 //   npm run bench                 everything, then writes docs/benchmarks.md
 //   npm run bench -- --soak       only the soak
 //   npm run bench -- --no-soak    everything but the soak
+//   npm run bench -- --no-mix     without the shopper mix (issue #11, 60 s)
 // Options: --duration S (per scenario and round, 5), --rounds N (3), --warmup S (first round, 3), --connections N (50), --soak-duration S (60),
 //          --slow-ms MS (stampede's slow query, 300), --no-write (leave docs/benchmarks.md alone),
 //          --node-args="FLAGS" (extra node flags for the service, e.g. --node-args=--max-old-space-size=192),
 //          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
-//          --service PATH (entry point to benchmark instead of service/src/server.ts, e.g. a candidate change),
+//          --service PATH (entry point to benchmark instead of npm start's, e.g. a candidate change; .ts runs under tsx),
+//          --mix-duration S (shopper mix, 60),
 //          --cpu-prof (write V8 CPU profiles of every service process to bench/profiles/, open in Chrome DevTools).
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
 // database `edgecart_bench` and Redis key prefix and removes both at the end.
@@ -18,9 +21,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { type Child, startChild } from './child.js';
+import { SCENARIOS } from '../loadtest/scenarios.js';
+import { checkSlo } from '../loadtest/slo.js';
+import { runLoadTest } from '../loadtest/run.js';
 import { type BenchDatabase, createBenchDatabase } from './database.js';
+import { expiryUnderLoad } from './expiry.js';
 import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
-import { type Machine, type Run, renderText, updateDocument } from './report.js';
+import { type Machine, type Run, renderText, type ShopperMixResult, updateDocument } from './report.js';
 import { cartSession, listCursors, registeredShopper } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
 import { type StampedeResult, stampede } from './stampede.js';
@@ -30,6 +37,8 @@ const { values: args } = parseArgs({
   options: {
     soak: { type: 'boolean', default: false },
     'no-soak': { type: 'boolean', default: false },
+    'no-mix': { type: 'boolean', default: false },
+    'mix-duration': { type: 'string', default: '60' },
     'no-write': { type: 'boolean', default: false },
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
@@ -40,7 +49,7 @@ const { values: args } = parseArgs({
     'node-args': { type: 'string', default: '' },
     'cpu-prof': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
-    service: { type: 'string', default: 'service/src/server.ts' },
+    service: { type: 'string' },
   },
 });
 const durationSec = Number(args.duration);
@@ -83,20 +92,21 @@ const envOverrides = Object.fromEntries(
 );
 const PROFILE_DIR = new URL('profiles/', import.meta.url).pathname;
 
-/** Node flags of `npm start` (e.g. its heap cap), so the bench runs the service exactly as production does. */
-function startScriptFlags(): string[] {
+/** Node flags and script of `npm start` (the built service, its heap cap), so the bench runs it as production does. */
+function startScript(): { flags: string[]; script: string } {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts?: Record<string, string>;
   };
   const tokens = (pkg.scripts?.start ?? '').split(/\s+/).filter(Boolean);
   if (tokens[0] !== 'node') throw new Error(`npm start is "${pkg.scripts?.start}", expected "node … <script>"`);
   const flags = tokens.slice(1, -1);
-  const tsx = flags.findIndex((f, i) => f === '--import' && flags[i + 1] === 'tsx');
-  if (tsx >= 0) flags.splice(tsx, 2); // startChild adds --import tsx itself
-  return flags;
+  if (flags.includes('tsx'))
+    throw new Error('npm start runs TypeScript through tsx; the bench measures the built service');
+  return { flags, script: tokens.at(-1)! };
 }
 
-const startFlags = startScriptFlags();
+const { flags: startFlags, script: startScriptPath } = startScript();
+const serviceScript = args.service ?? startScriptPath;
 // Later flags win, so --node-args can override what npm start sets.
 const serviceNodeArgs = [
   ...startFlags,
@@ -107,13 +117,17 @@ const serviceNodeArgs = [
 async function startService(db: BenchDatabase, instance: string, extra?: Record<string, string>): Promise<Child> {
   const child = await startChild({
     name: `service (${instance})`,
-    script: args.service,
+    script: serviceScript,
     env: serviceEnv(db, instance, extra),
     nodeArgs: serviceNodeArgs,
   });
   children.add(child);
+  serviceStartups.push(child.startupMs);
   return child;
 }
+
+/** Start-up (spawn to /health 200) of every service process of the run. */
+const serviceStartups: number[] = [];
 
 async function machine(db: BenchDatabase): Promise<Machine> {
   const client = new pg.Client({ connectionString: db.url });
@@ -218,6 +232,13 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     nodeArgs: startFlags,
   });
   children.add(hello);
+  const rawPg = await startChild({
+    name: 'raw pg',
+    script: 'bench/raw-pg.ts',
+    env: { LOG_LEVEL: 'info', DATABASE_URL: db.url },
+    nodeArgs: startFlags,
+  });
+  children.add(rawPg);
   const cached = await startService(db, 'cached');
   const uncached = await startService(db, 'nocache', { CACHE_TTL_SECONDS: '0' });
   const xCache = await fetch(`${uncached.url}/api/products/${warmId}`).then((r) => r.headers.get('x-cache'));
@@ -239,6 +260,11 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     {
       name: 'GET /api/products?limit=20 (cache off)',
       child: uncached,
+      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
+    },
+    {
+      name: 'raw pg ceiling: same keyset query (bare Fastify + pg)',
+      child: rawPg,
       options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
     },
     {
@@ -300,10 +326,10 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         slowQueryMs,
       }),
     );
-    for (const c of [hello, cached, uncached]) c.assertAlive();
+    for (const c of [hello, rawPg, cached, uncached]) c.assertAlive();
     peakRssBytes = await cached.peakRssBytes();
   } finally {
-    await Promise.all([hello, cached, uncached].map((c) => stopChild(c)));
+    await Promise.all([hello, rawPg, cached, uncached].map((c) => stopChild(c)));
   }
 
   await withChild(
@@ -323,8 +349,26 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     },
   );
 
+  // Seed 003's workload: a 5 s catalog query behind a 10 s TTL, 50 connections, 25 s after the first fill.
+  const expiry = await withChild(
+    () => startService(db, 'expiry', { CACHE_TTL_SECONDS: '10' }),
+    async (svc) => {
+      log('slow query behind expiry (seed 003): 5 s query, TTL 10 s, 50 connections, 25 s after the first fill');
+      return expiryUnderLoad({
+        baseUrl: svc.url,
+        databaseUrl: db.url,
+        path: '/api/products?limit=9',
+        slowQueryMs: 5_000,
+        ttlSeconds: 10,
+        connections: 50,
+        durationSec: 25,
+      });
+    },
+  );
+
   const measurements = results.map(combineRounds);
-  const [helloM, listWarm, byIdWarm, listDb, byIdDb] = measurements as [
+  const [helloM, listWarm, byIdWarm, listDb, rawPgM, byIdDb] = measurements as [
+    Measurement,
     Measurement,
     Measurement,
     Measurement,
@@ -336,9 +380,12 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     listWarm,
     byIdWarm,
     listDb,
+    rawPg: rawPgM,
     byIdDb,
     stampedeOn: stampedes[0]!,
+    expiry,
     peakRssBytes,
+    startupsMs: serviceStartups,
   });
   return {
     connections,
@@ -346,17 +393,45 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     rounds,
     settings: [
       ...(args.env.length > 0 ? [`Service environment overrides: ${args.env.join(' ')}`] : []),
-      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}--import tsx ${args.service}\` (as \`npm start\`), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
+      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}${serviceScript}\` (the build of \`npm run build\`, as \`npm start\` runs it), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
       `Hello-world ceiling: \`node ${startFlags.length > 0 ? `${startFlags.join(' ')} ` : ''}--import tsx bench/hello-world.ts\`, bare Fastify 5 with the same Node flags, host and logger level`,
+      "Raw-pg ceiling: bench/raw-pg.ts, bare Fastify 5 + node-postgres (pool of 10, as the service) running the cache-off list page's keyset query, same flags and logger level",
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
     ],
     measurements,
     stampedes,
     slowQueryMs,
+    expiry,
     peakRssBytes,
+    startupsMs: serviceStartups,
     checks,
   };
+}
+
+/** Issue #11's shopper mix (loadtest/scenarios.ts) against a fresh instance of the built service. */
+async function runShopperMix(db: BenchDatabase): Promise<ShopperMixResult> {
+  const scenario = SCENARIOS['shopper-mix']!;
+  return withChild(
+    () => startService(db, 'mix'),
+    async (svc) => {
+      const durationSec = Number(args['mix-duration']);
+      log(`shopper mix: ${scenario.description}, ${durationSec} s`);
+      const report = await runLoadTest({
+        ...scenario.options,
+        target: svc.url,
+        headers: ALB_HEADERS,
+        durationSec,
+        timeoutMs: 10_000,
+        graceSec: 15,
+      });
+      return {
+        report,
+        checks: checkSlo(report, scenario.slo),
+        peakRssBytes: await svc.peakRssBytes(),
+      };
+    },
+  );
 }
 
 async function main(): Promise<number> {
@@ -376,6 +451,7 @@ async function main(): Promise<number> {
       return result.pass ? 0 : 1;
     }
     const run: Run = { machine: info, ...(await runBench(db)) };
+    if (!args['no-mix']) run.shopperMix = await runShopperMix(db);
     if (!args['no-soak']) run.soak = await runSoak(db);
     process.stdout.write(renderText(run));
     if (!args['no-write']) {
@@ -385,7 +461,8 @@ async function main(): Promise<number> {
       log('wrote docs/benchmarks.md');
     }
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    return run.checks.every((c) => c.pass) && (run.soak?.pass ?? true) ? 0 : 1;
+    const mixPass = run.shopperMix?.checks.every((c) => c.pass) ?? true;
+    return run.checks.every((c) => c.pass) && (run.soak?.pass ?? true) && mixPass ? 0 : 1;
   } finally {
     await db.drop();
     await removeRedisKeys();

@@ -4,7 +4,12 @@
 // PostgreSQL independently of the service's own edgecart_db_queries_total counter.
 import pg from 'pg';
 
-export async function withSlowProducts<T>(databaseUrl: string, delayMs: number, fn: () => Promise<T>) {
+export async function withSlowProducts<T>(
+  databaseUrl: string,
+  delayMs: number,
+  /** `queries()` = slow queries so far, for a phase of the run. */
+  fn: (queries: () => Promise<number>) => Promise<T>,
+) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -19,7 +24,7 @@ export async function withSlowProducts<T>(databaseUrl: string, delayMs: number, 
       COMMIT;`);
     const before = await calls(client);
     try {
-      const result = await fn();
+      const result = await fn(async () => (await calls(client)) - before);
       return { result, queries: (await calls(client)) - before };
     } finally {
       await client.query('BEGIN; DROP VIEW products; ALTER TABLE products_base RENAME TO products; COMMIT;');

@@ -3,10 +3,15 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MIX, type LoadTestOptions, type LoadTestReport, type Progress, parseMix, runLoadTest } from './run.js';
+import { SCENARIOS } from './scenarios.js';
 import { checkSlo, type Slo, type SloCheck } from './slo.js';
 
 const USAGE = `Usage: npm run loadtest -- --target URL [options]
   --target URL          service or site to load, http://localhost:3000 or https://shop.example.com (required)
+  --scenario NAME       a named workload with its objectives (options below still override it):
+${Object.entries(SCENARIOS)
+  .map(([name, s]) => `                          ${name}: ${s.description}`)
+  .join('\n')}
   --rate N              new shoppers per second (default 2)
   --duration S          seconds of arrivals (default 30); journeys still running get --grace S more (default 10)
   --mix SPEC            journey weights (default browse=70,buy=20,returning=10)
@@ -37,7 +42,7 @@ function table(header: string[], rows: string[][]): string {
 
 export function renderReport(report: LoadTestReport, checks: SloCheck[]): string {
   const ms = (n: number) => n.toFixed(1);
-  const rows = [...report.steps, report.total].map((s) => [
+  const row = (s: LoadTestReport['total']) => [
     s.step,
     String(s.count),
     ms(s.p50Ms),
@@ -48,14 +53,26 @@ export function renderReport(report: LoadTestReport, checks: SloCheck[]): string
     Object.entries(s.statuses)
       .map(([code, n]) => `${code === '0' ? 'net' : code}:${n}`)
       .join(' '),
-  ]);
+  ];
+  const rows = [...report.steps, report.total].map(row);
   const sh = report.shoppers;
+  const groups =
+    report.groups.length > 0
+      ? [
+          '',
+          table(
+            ['group', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'statuses'],
+            report.groups.map(row),
+          ),
+        ]
+      : [];
   return [
     '',
     `${report.target}: ${report.elapsedSec.toFixed(1)} s, ${report.total.count} requests (${report.requestsPerSec.toFixed(1)}/s)`,
-    `shoppers: ${sh.arrived} arrived, ${sh.completed} completed, ${sh.failed} failed, ${sh.dropped} dropped (too many in flight), ${sh.aborted} cut off at the end; journeys ${JSON.stringify(report.journeys)}`,
+    `shoppers: ${sh.arrived} arrived, ${sh.completed} completed, ${sh.failed} failed, ${sh.dropped} dropped (too many in flight), ${sh.aborted} cut off at the end; ${report.meanActive.toFixed(0)} in flight on average; journeys ${JSON.stringify(report.journeys)}`,
     '',
     table(['step', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'statuses'], rows),
+    ...groups,
     ...(report.sampleFailures.length > 0 ? ['', 'first failures:', ...report.sampleFailures.map((f) => `  ${f}`)] : []),
     '',
     table(
@@ -68,6 +85,7 @@ export function renderReport(report: LoadTestReport, checks: SloCheck[]): string
 
 const OPTIONS = {
   target: { type: 'string' },
+  scenario: { type: 'string' },
   rate: { type: 'string' },
   duration: { type: 'string' },
   mix: { type: 'string' },
@@ -95,6 +113,11 @@ export function configure(argv: string[]): Invocation | undefined {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   if (values.help) return undefined;
   if (values.target === undefined) throw new Error('--target is required');
+  const scenario = values.scenario === undefined ? undefined : SCENARIOS[values.scenario];
+  if (values.scenario !== undefined && scenario === undefined) {
+    throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got "${values.scenario}"`);
+  }
+  const preset = scenario?.options;
   if (!/^https?:\/\/[^/]/.test(values.target) || !URL.canParse(values.target)) {
     throw new Error(`--target must be an http:// or https:// URL, got "${values.target}"`);
   }
@@ -112,19 +135,24 @@ export function configure(argv: string[]): Invocation | undefined {
   return {
     options: {
       target: values.target,
-      ratePerSec: number(values.rate, 'rate', 2, 0.01),
-      durationSec: number(values.duration, 'duration', 30, 1),
-      mix: values.mix === undefined ? DEFAULT_MIX : parseMix(values.mix),
-      thinkMs: number(values['think-ms'], 'think-ms', 500),
-      maxActive: number(values['max-active'], 'max-active', 200, 1),
+      ratePerSec: number(values.rate, 'rate', preset?.ratePerSec ?? 2, 0.01),
+      durationSec: number(values.duration, 'duration', preset?.durationSec ?? 30, 1),
+      mix: values.mix === undefined ? (preset?.mix ?? DEFAULT_MIX) : parseMix(values.mix),
+      thinkMs: number(values['think-ms'], 'think-ms', preset?.thinkMs ?? 500),
+      maxActive: number(values['max-active'], 'max-active', preset?.maxActive ?? 200, 1),
+      groups: preset?.groups,
       timeoutMs: number(values['timeout-ms'], 'timeout-ms', 10_000, 1),
       graceSec: number(values.grace, 'grace', 10),
       onProgress: quiet ? undefined : onProgress,
     },
     slo: {
-      p95Ms: number(values['slo-p95-ms'], 'slo-p95-ms', 300),
-      p99Ms: values['slo-p99-ms'] === undefined ? undefined : number(values['slo-p99-ms'], 'slo-p99-ms', 0),
-      errorRate: number(values['slo-errors'], 'slo-errors', 1) / 100,
+      p95Ms: number(values['slo-p95-ms'], 'slo-p95-ms', scenario?.slo.p95Ms ?? 300),
+      p99Ms: values['slo-p99-ms'] === undefined ? scenario?.slo.p99Ms : number(values['slo-p99-ms'], 'slo-p99-ms', 0),
+      errorRate:
+        values['slo-errors'] === undefined
+          ? (scenario?.slo.errorRate ?? 0.01)
+          : number(values['slo-errors'], 'slo-errors', 1) / 100,
+      groupP95Ms: scenario?.slo.groupP95Ms,
     },
     json: values.json,
     quiet,

@@ -4,7 +4,7 @@
 //   returning log in to an account registered earlier in the run, look at the account and orders, log out
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Shopper } from './shopper.js';
+import { type Shopper, StepFailed } from './shopper.js';
 
 export const JOURNEYS = ['browse', 'buy', 'returning'] as const;
 export type JourneyName = (typeof JOURNEYS)[number];
@@ -81,7 +81,12 @@ async function buy(s: Shopper, env: JourneyEnv): Promise<void> {
   await addToCart(s, products);
   await think(env);
   const cart = await s.step<{ items: unknown[] }>('view cart', { path: '/api/cart' });
-  if (cart.body.items.length === 0) return;
+  if (cart.body.items.length === 0) {
+    // Nothing in stock to add is a correct answer; items added and gone means the session was lost.
+    if (products.length > 0)
+      throw new StepFailed('view cart', 200, 'the cart is empty after adding items (session lost?)');
+    return;
+  }
   await think(env);
   // 409 = stock ran out meanwhile: a correct answer the shopper sees, not a failure of the service.
   await s.step('checkout', {

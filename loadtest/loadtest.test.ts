@@ -94,6 +94,23 @@ describe('shopper load test against the local service', () => {
     expect(breached).toBe(1);
   }, 40_000);
 
+  it('CLI --scenario shopper-mix runs the issue #11 mix and checks catalog, checkout and register p95 separately', async () => {
+    const before = await countOrders();
+    // The scenario's workload, shortened (the options given still override it); its objectives stay.
+    const args = ['--import', 'tsx', CLI, '--target', target, '--scenario', 'shopper-mix', '--duration', '3'];
+    const out = await run(process.execPath, [...args, '--think-ms', '0', '--quiet']).then(
+      (r) => r.stdout,
+      (err: { stdout: string }) => err.stdout, // exit 1 if this busy test machine misses an objective
+    );
+    expect(out).toMatch(/^catalog\s+\d+/m);
+    expect(out).toMatch(/^register\s+\d+/m);
+    expect(out).toMatch(/catalog p95 ≤ 50 ms\s+\S+ ms \(\d+\)\s+(PASS|FAIL)/);
+    expect(out).toMatch(/checkout p95 ≤ 300 ms/);
+    expect(out).toMatch(/register p95 ≤ 1000 ms/);
+    expect(out).toMatch(/journeys \{"(browse|buy)":\d+,"(browse|buy)":\d+\}/);
+    expect(await countOrders()).toBeGreaterThan(before);
+  }, 60_000);
+
   it('CLI rejects bad usage with exit code 2 and the usage text', async () => {
     const code = await run(process.execPath, ['--import', 'tsx', CLI, '--rate', '1']).then(
       () => 0,

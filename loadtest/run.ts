@@ -22,6 +22,10 @@ export interface LoadTestOptions {
   timeoutMs: number;
   /** How long journeys still running at the end may take to finish. */
   graceSec: number;
+  /** Sent with every request, e.g. X-Forwarded-Proto: https when loading one instance behind its load balancer. */
+  headers?: Record<string, string>;
+  /** Steps summarised together as well, by label (e.g. catalog: list products, next page, view product). */
+  groups?: Record<string, readonly string[]>;
   onProgress?: (p: Progress) => void;
 }
 
@@ -41,7 +45,11 @@ export interface LoadTestReport {
   journeys: Record<string, number>;
   requestsPerSec: number;
   steps: StepSummary[];
+  /** The groups of the options, each summarised over its steps together. */
+  groups: StepSummary[];
   total: StepSummary;
+  /** Shoppers in flight, averaged over the arrival period (sampled every second). */
+  meanActive: number;
   /** First few distinct failures, for the operator. */
   sampleFailures: string[];
 }
@@ -88,7 +96,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     accounts: [],
     signal: abort.signal,
   };
-  const ctx = { target, dispatcher, stats, timeoutMs: options.timeoutMs, signal: abort.signal };
+  const ctx = {
+    target,
+    dispatcher,
+    stats,
+    timeoutMs: options.timeoutMs,
+    signal: abort.signal,
+    headers: options.headers,
+  };
   const choose = chooser(options.mix);
   const counts = { arrived: 0, completed: 0, failed: 0, dropped: 0, aborted: 0 };
   const byJourney: Record<string, number> = {};
@@ -120,7 +135,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
 
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const progress = () =>
+  const activeSamples: number[] = [];
+  const progress = () => {
+    if (elapsed() <= options.durationSec) activeSamples.push(active.size);
     options.onProgress?.({
       elapsedSec: elapsed(),
       arrived: counts.arrived,
@@ -129,6 +146,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
       errors: stats.errors,
       p95Ms: stats.overallP95(),
     });
+  };
   const ticker = setInterval(progress, 1000);
   const tickMs = Math.max(5, Math.min(100, 1000 / options.ratePerSec / 2));
   try {
@@ -156,7 +174,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     journeys: byJourney,
     requestsPerSec: total.count / elapsedSec,
     steps,
+    groups: Object.entries(options.groups ?? {}).map(([label, steps]) => stats.group(label, steps)),
     total,
+    meanActive: activeSamples.length > 0 ? activeSamples.reduce((a, b) => a + b, 0) / activeSamples.length : 0,
     sampleFailures: [...failures],
   };
 }

@@ -31,6 +31,8 @@ export interface ShopperContext {
   stats: Stats;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Sent with every request (e.g. the load balancer's X-Forwarded-Proto when loading an instance directly). */
+  headers?: Record<string, string>;
 }
 
 export class Shopper {
@@ -42,7 +44,7 @@ export class Shopper {
   /** Sends one request as step `name`; returns status and parsed JSON body (undefined when there is none). */
   async step<T = unknown>(name: string, req: StepRequest): Promise<{ status: number; body: T }> {
     const expect = req.expect ?? [200];
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.ctx.headers, ...req.headers };
     const cookie = this.jar.header();
     if (cookie !== undefined) headers.cookie = cookie;
     let payload: string | undefined;

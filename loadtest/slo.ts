@@ -7,6 +7,8 @@ export interface Slo {
   p99Ms?: number;
   /** Fraction of requests allowed to fail (0.01 = 1 %). */
   errorRate: number;
+  /** p95 objectives of step groups (LoadTestOptions.groups), by label: at most this many ms. */
+  groupP95Ms?: Record<string, number>;
 }
 
 export interface SloCheck {
@@ -26,6 +28,14 @@ export function checkSlo(report: LoadTestReport, slo: Slo): SloCheck[] {
     },
     { objective: 'at least one request', measured: String(t.count), pass: t.count > 0 },
   ];
+  for (const [label, p95Ms] of Object.entries(slo.groupP95Ms ?? {})) {
+    const g = report.groups.find((x) => x.step === label);
+    checks.push({
+      objective: `${label} p95 ≤ ${p95Ms} ms`,
+      measured: g ? `${g.p95Ms.toFixed(1)} ms (${g.count})` : 'no requests',
+      pass: g !== undefined && g.count > 0 && g.p95Ms <= p95Ms,
+    });
+  }
   if (slo.p99Ms !== undefined) {
     checks.splice(1, 0, {
       objective: `p99 < ${slo.p99Ms} ms`,

@@ -60,6 +60,26 @@ export class Stats {
     return percentile(all, 0.95);
   }
 
+  /** One summary over several steps together, e.g. every catalog read of a journey ("catalog"). */
+  group(label: string, steps: readonly string[]): StepSummary {
+    const members = steps.map((s) => this.#steps.get(s)).filter((s): s is StepStats => s !== undefined);
+    const statuses = new Map<number, number>();
+    for (const s of members) for (const [code, n] of s.statuses) statuses.set(code, (statuses.get(code) ?? 0) + n);
+    const sorted = members.flatMap((s) => s.latencies).sort((a, b) => a - b);
+    const errors = members.reduce((a, s) => a + s.errors, 0);
+    return {
+      step: label,
+      count: sorted.length,
+      errors,
+      errorRate: sorted.length > 0 ? errors / sorted.length : 0,
+      p50Ms: percentile(sorted, 0.5),
+      p95Ms: percentile(sorted, 0.95),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? 0,
+      statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
+    };
+  }
+
   summarize(): { steps: StepSummary[]; total: StepSummary } {
     const summarize = (step: string, latencies: number[], errors: number, statuses: Map<number, number>) => {
       const sorted = [...latencies].sort((a, b) => a - b);

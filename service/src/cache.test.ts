@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../test/helpers/env.js';
-import { type Cache, createCache } from './cache.js';
+import { type Cache, createCache, RawJson } from './cache.js';
 import { createRedis, type Redis, type RedisClient } from './redis.js';
 
 let redis: Redis;
@@ -178,6 +178,18 @@ describe('single-flight', () => {
     expect((await pending)?.value).toEqual({ price: 100 });
     const next = await cache.getOrLoad('product:9', async () => ({ price: 120 }));
     expect(next?.value).toEqual({ price: 120 });
+  });
+});
+
+describe('raw JSON', () => {
+  it('caches and returns JSON text a loader built (e.g. in PostgreSQL) as it is, parsed only on demand', async () => {
+    const { cache, prefix } = makeCache({});
+    const text = '{"items":[{"id":"a"}],"nextCursor":null}';
+    const loaded = await cache.getOrLoad<{ items: unknown[] }>('page', async () => new RawJson(text), '20:');
+    expect(loaded?.json).toBe(text);
+    expect(loaded?.value.items).toEqual([{ id: 'a' }]);
+    const stored = (await redis.client.hGet(`${prefix}cache:page`, '20:'))!;
+    expect(stored.slice(stored.indexOf(':') + 1)).toBe(text);
   });
 });
 

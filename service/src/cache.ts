@@ -22,6 +22,19 @@ import type { RedisClient } from './redis.js';
 /** Where a value came from. hit: L1 or Redis (fresh or stale); miss: loaded; error: loaded, Redis unavailable. */
 export type CacheResult = 'hit' | 'miss' | 'error';
 
+/**
+ * What a loader returns when its value is JSON text already (PostgreSQL built it): cached and sent as it is,
+ * never parsed or re-serialised on the way.
+ */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
+/** The JSON text of a loaded value, and the value itself when the loader produced an object. */
+function serialise(value: unknown): { json: string; value?: unknown } {
+  return value instanceof RawJson ? { json: value.json } : { json: JSON.stringify(value), value };
+}
+
 /** A cached value as JSON text, parsed only when someone needs the object. */
 export class Cached<T> {
   private parsed: T | undefined;
@@ -96,7 +109,7 @@ export function createCache(options: CacheOptions) {
   const l1Key = (k: string, field?: string) => (field === undefined ? k : `${k}${SEPARATOR}${field}`);
   const generation = (k: string) => generations.get(k) ?? 0;
 
-  function fresh(json: string, value?: unknown): Entry {
+  function fresh({ json, value }: { json: string; value?: unknown }): Entry {
     const freshUntil = now() + Math.round(ttlMs * (0.9 + Math.random() * 0.2));
     return { json, value, freshUntil, staleUntil: freshUntil + staleMs };
   }
@@ -152,7 +165,7 @@ export function createCache(options: CacheOptions) {
   async function load<T>(
     k: string,
     field: string | undefined,
-    loader: () => Promise<T | undefined>,
+    loader: () => Promise<T | RawJson | undefined>,
     redisUp: boolean,
   ): Promise<Cached<T> | undefined> {
     const id = l1Key(k, field);
@@ -162,12 +175,12 @@ export function createCache(options: CacheOptions) {
       l1.delete(id); // gone from the database: stop serving the old copy
       return undefined;
     }
-    const entry = fresh(JSON.stringify(value), value);
+    const entry = fresh(serialise(value));
     if (generation(k) === before) {
       if (redisUp) await writeRedis(k, entry, field);
       remember(id, entry);
     }
-    return new Cached<T>(entry.json, redisUp ? 'miss' : 'error', value);
+    return new Cached<T>(entry.json, redisUp ? 'miss' : 'error', entry.value as T | undefined);
   }
 
   /**
@@ -175,7 +188,12 @@ export function createCache(options: CacheOptions) {
    * refreshed it already, else one loader call. At most one per key in this process; a failure keeps the stale
    * copy (until its hard TTL) and is retried by a later request after a short pause.
    */
-  function refresh<T>(k: string, field: string | undefined, loader: () => Promise<T | undefined>, known?: Entry) {
+  function refresh<T>(
+    k: string,
+    field: string | undefined,
+    loader: () => Promise<T | RawJson | undefined>,
+    known?: Entry,
+  ) {
     const id = l1Key(k, field);
     if (refreshing.has(id)) return;
     refreshing.add(id);
@@ -200,7 +218,7 @@ export function createCache(options: CacheOptions) {
   async function fetch<T>(
     k: string,
     field: string | undefined,
-    loader: () => Promise<T | undefined>,
+    loader: () => Promise<T | RawJson | undefined>,
   ): Promise<Cached<T> | undefined> {
     const id = l1Key(k, field);
     const before = generation(k);
@@ -232,16 +250,18 @@ export function createCache(options: CacheOptions) {
     /**
      * The cached value of `k` (or of `field` in hash `k`), else loads, stores and returns it. A stale value is
      * returned at once while it is refreshed in the background. A loader answering `undefined` means "nothing
-     * there"; that is not cached and comes back as undefined.
+     * there"; that is not cached and comes back as undefined. A loader may answer RawJson (JSON text of a T).
      */
     async getOrLoad<T>(
       k: string,
-      loader: () => Promise<T | undefined>,
+      loader: () => Promise<T | RawJson | undefined>,
       field?: string,
     ): Promise<Cached<T> | undefined> {
       if (ttlSeconds <= 0) {
         const value = await loader();
-        return value === undefined ? undefined : new Cached<T>(JSON.stringify(value), 'miss', value);
+        if (value === undefined) return undefined;
+        const loaded = serialise(value);
+        return new Cached<T>(loaded.json, 'miss', loaded.value as T | undefined);
       }
       const id = l1Key(k, field);
       const local = l1.get(id);

@@ -63,6 +63,8 @@ export function createDatabase(options: DatabaseOptions) {
     writer,
     /** Reads that may lag the writer by the replica's lag: the regional reader when DATABASE_READ_URL is set. */
     reader,
+    /** The pool `reader` uses, for the hot reads written in SQL (node-postgres, no Prisma in between). */
+    readerPool: readerPool ?? writerPool,
     async ping(): Promise<void> {
       await writer.$queryRawUnsafe('SELECT 1');
       if (replica) await replica.$queryRawUnsafe('SELECT 1');
