@@ -8,6 +8,8 @@ import { ORIGIN_VERIFY_HEADER_NAME } from '../global/edge.js';
 import { SERVICE_BUILD } from '../global/image.js';
 import { REPLICATION_CLAIM_PARAMETER } from '../global/registry.js';
 import { MANAGED_RULE_GROUPS } from '../global/waf.js';
+import { SERVICE_BODY_LIMIT_BYTES, WAF_BODY_INSPECTION_LIMIT_BYTES, WAF_BODY_LIMIT_BYTES } from '../limits.js';
+import { loadConfig as loadServiceConfig } from '../../service/src/config.js';
 import {
   ACCOUNT_ID,
   MANAGED_CACHE_POLICIES,
@@ -121,6 +123,43 @@ describe('global stack (Pulumi.global.yaml)', () => {
       expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
 
       expect(one(run, T.distribution).inputs.webAclId).toBe(`arn:aws:mock:us-east-1:${ACCOUNT_ID}:webacl/edge-waf`);
+    });
+
+    it('lets through every body the service accepts and blocks larger ones (issue #10 item 11)', () => {
+      const acl = one(run, T.webAcl).inputs;
+      const rules = acl.rules as any[];
+      // The common rule set's 8 KB body rule only counts...
+      const crs = rules.find((r) => r.statement.managedRuleGroupStatement?.name === 'AWSManagedRulesCommonRuleSet');
+      expect(crs.statement.managedRuleGroupStatement.ruleActionOverrides).toEqual([
+        { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+      ]);
+      // ...and the web ACL blocks bodies over the service's own limit, seeing up to 64 KB of each body.
+      const size = rules.find((r) => r.name === 'body-size-limit');
+      expect(size.action).toEqual({ block: {} });
+      expect(size.statement.sizeConstraintStatement).toMatchObject({
+        comparisonOperator: 'GT',
+        size: SERVICE_BODY_LIMIT_BYTES,
+        fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+      });
+      expect(WAF_BODY_LIMIT_BYTES).toBeGreaterThanOrEqual(SERVICE_BODY_LIMIT_BYTES);
+      expect(acl.associationConfig.requestBodies[0].cloudfront.defaultSizeInspectionLimit).toBe('KB_64');
+      expect(WAF_BODY_INSPECTION_LIMIT_BYTES).toBeGreaterThanOrEqual(WAF_BODY_LIMIT_BYTES);
+    });
+
+    it('agrees with the service on the body limit: infra passes it, and it is the service default too', () => {
+      const env = {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgresql://u:p@db/x',
+        REDIS_URL: 'redis://r:6379',
+        SESSION_SECRET: 's'.repeat(64),
+      };
+      let bodyLimit: number | undefined;
+      try {
+        bodyLimit = loadServiceConfig(env as NodeJS.ProcessEnv).bodyLimit;
+      } catch (err) {
+        throw new Error(`service config rejected the test environment: ${String(err)}`);
+      }
+      expect(bodyLimit).toBe(SERVICE_BODY_LIMIT_BYTES);
     });
 
     it('serves every path over HTTPS only and talks HTTPS to the API origin', () => {
@@ -353,6 +392,10 @@ describe('global stack (Pulumi.global.yaml)', () => {
       const deny = policy.Statement.find((st: any) => st.Effect === 'Deny');
       expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     });
+  });
+
+  it('exports the name servers to delegate the domain to (issue #10 item 4)', () => {
+    expect(run.outputs.nameServers).toEqual(['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk']);
   });
 
   it('protects the zone', () => {

@@ -1,6 +1,7 @@
 // Launch template, Auto Scaling Group and scaling policies in every regional stack.
 import { describe, expect, it } from 'vitest';
-import { T, eachRegion, byName } from './stacks.js';
+import { INSTANCE_BOOT_SECONDS } from '../../limits.js';
+import { byName, eachRegion, T } from './stacks.js';
 
 eachRegion((region, run) => {
   describe('compute', () => {
@@ -47,6 +48,29 @@ eachRegion((region, run) => {
           targetValue: 1000,
         },
       ]);
+    });
+
+    it('makes `pulumi up` wait for healthy targets, with a grace period no shorter than the boot (issue #10 item 8)', () => {
+      const asg = byName(run(), T.asg, region, 'service-asg');
+      // At least minSize instances healthy behind the ALB before the update counts as done, on create and update.
+      expect(asg.inputs.waitForElbCapacity).toBe(asg.inputs.minSize);
+      expect(asg.inputs.healthCheckGracePeriod).toBeGreaterThanOrEqual(INSTANCE_BOOT_SECONDS);
+      expect(INSTANCE_BOOT_SECONDS).toBeGreaterThanOrEqual(30 * 10); // user-data.sh retries docker pull 30 × 10 s
+      expect(Number.parseInt(String(asg.inputs.waitForCapacityTimeout), 10) * 60).toBeGreaterThan(
+        INSTANCE_BOOT_SECONDS,
+      );
+    });
+
+    it('creates the request-count scaling policy only after the target group is attached (issue #10 item 12)', () => {
+      const policy = run()
+        .ofType(T.policy)
+        .find(
+          (p) =>
+            p.inputs.targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType ===
+            'ALBRequestCountPerTarget',
+        )!;
+      const deps = run().optionsOf(T.policy, policy.name).dependencies;
+      expect(deps.some((urn) => urn.endsWith(`${T.rule}::${region}-from-cloudfront`))).toBe(true);
     });
   });
 });
