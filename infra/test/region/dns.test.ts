@@ -39,6 +39,8 @@ eachRegion((region, run) => {
       });
       const validation = byName(run(), T.record, region, 'origin-cert-validation');
       expect(validation.inputs.allowOverwrite).toBe(true);
+      // Shared by every region: destroying one regional stack must leave it for the others' renewals (item 10).
+      expect(run().optionsOf(T.record, `${region}-origin-cert-validation`).retainOnDelete).toBe(true);
       expect(validation.inputs.name).toBe('_x1.origin.shop.example.com.');
     });
   });
