@@ -33,7 +33,7 @@ app.get<{ Querystring: { limit?: string; cursor?: string } }>('/api/products', a
   const { rows } = await pool.query<Row>({
     name: 'products-page',
     text: `SELECT id, sku, name, description, price_cents, currency, stock, image_url FROM products
-            WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id ASC LIMIT $2`,
+            WHERE id > COALESCE($1::uuid, '00000000-0000-0000-0000-000000000000'::uuid) ORDER BY id LIMIT $2`,
     values: [cursor, limit + 1],
   });
   const page = rows.slice(0, limit);
