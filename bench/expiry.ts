@@ -1,5 +1,5 @@
 // Seed 003's workload: a catalog query that takes 5 s behind a 10 s cache TTL, 50 connections for 25 s on one
-// list page, measured after the first fill. Without stale-while-revalidate every expiry makes the requests that
+// list page, measured after the first fill (and a 2 s warm-up, as every scenario of the bench has). Without stale-while-revalidate every expiry makes the requests that
 // arrive during the reload wait the full 5 s; with it, no request waits and each expiry costs one slow query per
 // instance. Every products query is slowed from outside the service (slow-query.ts), so the slow queries are
 // counted by PostgreSQL itself.
@@ -42,6 +42,13 @@ export async function expiryUnderLoad(opts: {
     if (fill.status !== 200) throw new Error(`first fill of ${opts.path} answered ${fill.status}`);
     await fill.arrayBuffer();
     const fillMs = performance.now() - t0;
+    // The same short warm-up as every other scenario (JIT, connections), not measured.
+    await autocannon({
+      url: opts.baseUrl + opts.path,
+      connections: opts.connections,
+      duration: 2,
+      headers: ALB_HEADERS,
+    });
     const before = await queries();
     const r = await autocannon({
       url: opts.baseUrl + opts.path,
@@ -65,7 +72,7 @@ export async function expiryUnderLoad(opts: {
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     maxMs: r.latency.max,
-    errors: r.errors + r.non2xx + r.timeouts,
+    errors: r.errors + r.non2xx,
     slowQueries: result.slowQueries,
     maxExpiries: Math.ceil(opts.durationSec / (opts.ttlSeconds * 0.9)),
   };
