@@ -7,6 +7,7 @@ import { imdsv2Required } from './imdsv2.js';
 import { namesWithinAwsLimits } from './name-lengths.js';
 import { noWorldOpenIngress } from './no-world-open-ingress.js';
 import { staticParametersPendingReboot } from './rds-static-parameters.js';
+import { route53AlarmHealthChecks } from './route53-alarm-health-checks.js';
 import { secondaryNotOnOwnWriterEndpoint } from './secondary-database-endpoint.js';
 import { statefulResourcesProtected } from './stateful-protection.js';
 import { wafBodyLimitCoversService } from './waf-body-limit.js';
@@ -22,4 +23,5 @@ export const policies: Policies = [
   wafBodyLimitCoversService,
   namesWithinAwsLimits,
   statefulResourcesProtected,
+  route53AlarmHealthChecks,
 ];

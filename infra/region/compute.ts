@@ -4,6 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';
+import { READINESS_NAMESPACE } from '../readiness-metric.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument, serviceTrustPolicy } from './iam.js';
 import { renderUserData, type UserDataValues } from './user-data.js';
@@ -130,6 +131,16 @@ export class Compute extends pulumi.ComponentResource {
             Action: ['s3:PutObject'],
             Resource: pulumi.interpolate`arn:aws:s3:::${args.uploadsBucketName}/assets/products/*`,
           },
+          {
+            // The readiness metric (issue #14). PutMetricData has no resource-level permissions; the condition key
+            // cloudwatch:namespace limits it to the service's namespace (Service Authorization Reference, Amazon
+            // CloudWatch: PutMetricData, condition keys).
+            Sid: 'PublishReadiness',
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': READINESS_NAMESPACE } },
+          },
         ]),
       },
       { parent: this },
@@ -161,6 +172,7 @@ export class Compute extends pulumi.ComponentResource {
       RATE_LIMIT_MAX: String(config.rateLimitMax),
       // The same number the web ACL's body rule is built from (infra/limits.ts, issue #10 item 11).
       BODY_LIMIT_BYTES: String(SERVICE_BODY_LIMIT_BYTES),
+      READINESS_METRIC_NAMESPACE: READINESS_NAMESPACE,
       // The image's entrypoint runs `prisma migrate deploy` only when told to: in the writer's region.
       RUN_MIGRATIONS: config.role === 'primary' ? 'true' : 'false',
       RDS_CA_URL: RDS_CA_BUNDLE_URL,

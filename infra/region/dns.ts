@@ -62,8 +62,11 @@ export interface OriginDnsArgs {
   zoneId: pulumi.Input<string>;
   albDnsName: pulumi.Input<string>;
   albZoneId: pulumi.Input<string>;
-  /** CloudWatch alarm (in this region) that is in ALARM while the region cannot serve. */
-  healthAlarmName: pulumi.Input<string>;
+  /**
+   * CloudWatch alarms (in this region, each on one standard-resolution metric) that are in ALARM while the region
+   * cannot take an order: no healthy host, readiness failing on most instances (monitoring.ts).
+   */
+  healthAlarmNames: pulumi.Input<string>[];
 }
 
 /** This region's latency record for origin.<domain>, which drops out of DNS when the region is unhealthy. */
@@ -75,14 +78,31 @@ export class OriginDns extends pulumi.ComponentResource {
     super('edgecart:region:OriginDns', name, {}, opts);
     const { ctx } = args;
 
-    // Alarm-based, so Route 53 needs no path into the VPC; a region whose metrics stop arriving counts as down.
+    // Alarm-based, so Route 53 needs no path into the VPC. One child check per alarm (a CLOUDWATCH_METRIC check
+    // follows exactly one alarm, and only an alarm on one metric with a plain statistic: Route 53 API Reference,
+    // AlarmIdentifier), and a CALCULATED parent healthy only while every child is (CreateHealthCheck,
+    // HealthThreshold; Route 53 Developer Guide, "Health checks that monitor other health checks"). An alarm
+    // without data yet (a new region) counts as unhealthy, so a region enters DNS once it has shown it serves.
+    const children = args.healthAlarmNames.map(
+      (alarmName, i) =>
+        new aws.route53.HealthCheck(
+          regionalName(ctx, `origin-health-${i + 1}`),
+          {
+            type: 'CLOUDWATCH_METRIC',
+            cloudwatchAlarmName: alarmName,
+            cloudwatchAlarmRegion: ctx.region,
+            insufficientDataHealthStatus: 'Unhealthy',
+            tags: { Name: regionalName(ctx, `origin-health-${i + 1}`) },
+          },
+          { parent: this },
+        ),
+    );
     const healthCheck = new aws.route53.HealthCheck(
       regionalName(ctx, 'origin-health'),
       {
-        type: 'CLOUDWATCH_METRIC',
-        cloudwatchAlarmName: args.healthAlarmName,
-        cloudwatchAlarmRegion: ctx.region,
-        insufficientDataHealthStatus: 'Unhealthy',
+        type: 'CALCULATED',
+        childHealthchecks: children.map((c) => c.id),
+        childHealthThreshold: children.length,
         tags: { Name: regionalName(ctx, 'origin-health') },
       },
       { parent: this },

@@ -162,7 +162,7 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       zoneId: global.zoneId,
       albDnsName: loadBalancer.dnsName,
       albZoneId: loadBalancer.zoneId,
-      healthAlarmName: monitoring.regionHealthAlarmName,
+      healthAlarmNames: monitoring.dnsHealthAlarmNames,
     },
     opts,
   );

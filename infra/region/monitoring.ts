@@ -2,7 +2,42 @@
 // ALB, the fleet, Redis and Aurora, the region-health alarm Route 53 uses, and a CloudWatch dashboard.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { READINESS_DIMENSION, READINESS_METRIC_NAME, READINESS_NAMESPACE } from '../readiness-metric.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
+
+/** One minute: standard resolution, the finest period Route 53 accepts for an alarm-based health check. */
+export const HEALTH_PERIOD_SECONDS = 60;
+/** HealthyHostCount below 1 for this many consecutive minutes. */
+export const HOSTS_EVALUATION_PERIODS = 2;
+/** Readiness and 5xx ratio: DATAPOINTS_TO_ALARM bad minutes out of the last EVALUATION_PERIODS. */
+export const READINESS_EVALUATION_PERIODS = 5;
+export const READINESS_DATAPOINTS_TO_ALARM = 3;
+/** Average of Ready over the region's instances: below one half, most instances cannot take an order. */
+export const READY_THRESHOLD = 0.5;
+export const ERROR_RATIO_THRESHOLD = 0.05;
+/**
+ * TTL resolvers (CloudFront's origin lookups included) keep origin.<domain>: an alias record to an ALB answers with
+ * the ELB record's 60 s TTL (Route 53 Developer Guide, "Choosing between alias and non-alias records").
+ */
+export const ORIGIN_DNS_TTL_SECONDS = 60;
+
+/**
+ * How long a region takes to leave DNS and to come back, from the alarms' settings: the alarm needs its breaching
+ * minutes, then resolvers drop the answer they cached. Not counted: up to one more minute for the last datapoint to
+ * close and the alarm to evaluate, and Route 53's own lag in reading the alarm state (the lab measures the whole).
+ */
+export const REGION_HEALTH_TIMING = {
+  /** Readiness lost on most instances: 3 bad minutes, then the TTL. */
+  readinessLeaveSeconds: READINESS_DATAPOINTS_TO_ALARM * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
+  /**
+   * After a sustained outage the alarm clears when fewer than 3 of the last 5 minutes are bad, i.e. after 3 good
+   * minutes (the same hysteresis keeps a flapping dependency out); then the TTL.
+   */
+  readinessReturnSeconds:
+    (READINESS_EVALUATION_PERIODS - READINESS_DATAPOINTS_TO_ALARM + 1) * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
+  /** No healthy host: 2 consecutive minutes, then the TTL. */
+  hostsLeaveSeconds: HOSTS_EVALUATION_PERIODS * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
+} as const;
 
 export interface MonitoringArgs {
   ctx: RegionContext;
@@ -16,8 +51,10 @@ export interface MonitoringArgs {
 
 export class Monitoring extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
-  /** In ALARM while no healthy target serves this region (or its metrics stop): drives the DNS health check. */
+  /** The composite `region-health`: in ALARM while this region cannot take an order (pages the operators). */
   readonly regionHealthAlarmName: pulumi.Output<string>;
+  /** The single-metric alarms Route 53's health check follows (hosts, readiness): see dns.ts. */
+  readonly dnsHealthAlarmNames: pulumi.Output<string>[];
   readonly dashboardName: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -47,19 +84,90 @@ export class Monitoring extends pulumi.ComponentResource {
         { parent: this },
       );
 
-    // Missing data counts as breaching: a region whose ALB stops reporting is a region that is down.
-    const health = alarm('region-health', {
+    // Region health (issue #14): "this region can take an order". Three signals, each in ALARM when it fails:
+    // - no healthy host behind the ALB (missing data is breaching: an ALB that stops reporting is down);
+    // - readiness failing on most instances: the average of the instances' `Ready` (1/0, published every
+    //   READINESS_PUBLISH_SECONDS by each instance) below READY_THRESHOLD in 3 of 5 minutes, so one instance's
+    //   blip (it is replaced by its own ELB health check) or one bad minute never moves the region; missing data is
+    //   breaching: a region whose instances all stop reporting cannot show it serves;
+    // - a sustained 5xx ratio of the targets (metric math), 3 of 5 minutes above ERROR_RATIO_THRESHOLD.
+    // The composite `region-health` pages on any of them. Route 53 follows hosts and readiness only (see dns.ts):
+    // it accepts alarms on one standard-resolution metric with a plain statistic (Route 53 API Reference,
+    // AlarmIdentifier), not composite or metric-math alarms, and a 5xx ratio caused by a release is the same in
+    // every region (one image), so moving shoppers would not help them; auto-rollback of the instance refresh does.
+    const hosts = alarm('region-hosts', {
       alarmDescription: `No healthy service instance behind the ALB in ${region}; Route 53 stops sending traffic here`,
       namespace: 'AWS/ApplicationELB',
       metricName: 'HealthyHostCount',
       dimensions: albTarget,
       statistic: 'Minimum',
-      period: 60,
-      evaluationPeriods: 2,
+      period: HEALTH_PERIOD_SECONDS,
+      evaluationPeriods: HOSTS_EVALUATION_PERIODS,
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
       treatMissingData: 'breaching',
     });
+    const readiness = alarm('region-readiness', {
+      alarmDescription: `Most service instances in ${region} cannot reach the database writer or Redis (Ready below ${READY_THRESHOLD}); Route 53 stops sending traffic here`,
+      namespace: READINESS_NAMESPACE,
+      metricName: READINESS_METRIC_NAME,
+      dimensions: { [READINESS_DIMENSION]: region },
+      statistic: 'Average',
+      period: HEALTH_PERIOD_SECONDS,
+      evaluationPeriods: READINESS_EVALUATION_PERIODS,
+      datapointsToAlarm: READINESS_DATAPOINTS_TO_ALARM,
+      threshold: READY_THRESHOLD,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+    });
+    const errorRatio = alarm('region-5xx-ratio', {
+      alarmDescription: `More than ${ERROR_RATIO_THRESHOLD * 100}% of requests answered 5xx by the service in ${region}`,
+      metricQueries: [
+        {
+          id: 'errors',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'HTTPCode_Target_5XX_Count',
+            dimensions: alb,
+            stat: 'Sum',
+            period: HEALTH_PERIOD_SECONDS,
+          },
+        },
+        {
+          id: 'requests',
+          metric: {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'RequestCount',
+            dimensions: alb,
+            stat: 'Sum',
+            period: HEALTH_PERIOD_SECONDS,
+          },
+        },
+        // FILL: a minute without 5xx has no datapoint; no requests at all is no error ratio.
+        {
+          id: 'ratio',
+          expression: 'IF(FILL(requests, 0) > 0, FILL(errors, 0) / requests, 0)',
+          label: '5xx ratio',
+          returnData: true,
+        },
+      ],
+      evaluationPeriods: READINESS_EVALUATION_PERIODS,
+      datapointsToAlarm: READINESS_DATAPOINTS_TO_ALARM,
+      threshold: ERROR_RATIO_THRESHOLD,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    const health = new aws.cloudwatch.CompositeAlarm(
+      regionalName(ctx, 'region-health'),
+      {
+        alarmName: `${stackNamespace(ctx)}-region-health`,
+        alarmDescription: `${region} cannot take an order: no healthy host, readiness failing on most instances, or a sustained 5xx ratio`,
+        alarmRule: pulumi.interpolate`ALARM("${hosts.name}") OR ALARM("${readiness.name}") OR ALARM("${errorRatio.name}")`,
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+      },
+      { parent: this },
+    );
     alarm('alb-5xx', {
       alarmDescription: `ALB or targets answering 5xx in ${region}`,
       namespace: 'AWS/ApplicationELB',
@@ -163,7 +271,8 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     this.topicArn = topic.arn;
-    this.regionHealthAlarmName = health.name;
+    this.regionHealthAlarmName = health.alarmName;
+    this.dnsHealthAlarmNames = [hosts.name, readiness.name];
     this.dashboardName = board.dashboardName;
     this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName });
   }

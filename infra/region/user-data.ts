@@ -28,6 +28,8 @@ export interface UserDataValues {
   RATE_LIMIT_MAX: string;
   /** The service's request body limit, the same constant the web ACL is built from (infra/limits.ts). */
   BODY_LIMIT_BYTES: string;
+  /** CloudWatch namespace of the instance's readiness metric (infra/readiness-metric.ts). */
+  READINESS_METRIC_NAMESPACE: string;
   /** "true" only in the primary region. */
   RUN_MIGRATIONS: 'true' | 'false';
   RDS_CA_URL: string;

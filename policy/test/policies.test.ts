@@ -174,6 +174,40 @@ describe('each policy fails on a broken resource', () => {
     ]);
   });
 
+  it('route53-alarm-health-checks: a health check on the composite or the metric-math alarm, or no data healthy', async () => {
+    const graph = graphOf('primary');
+    const composite = graph.resources.find((r) => r.type === T.compositeAlarm)!;
+    const ratio = graph.resources.find((r) => r.type === T.metricAlarm && (r.props.metricQueries ?? []).length > 0)!;
+    const checks = graph.resources.filter((r) => r.type === T.healthCheck && r.props.type === 'CLOUDWATCH_METRIC');
+    expect(checks.length).toBeGreaterThanOrEqual(2);
+    const rewired = (targets: PolicyResource[], extra: Record<string, unknown> = {}): PolicyGraph => ({
+      ...graph,
+      resources: graph.resources.map((r, i) =>
+        r === checks[0] || r === checks[1]
+          ? {
+              ...r,
+              props: { ...r.props, ...extra },
+              propertyDependencies: { ...r.propertyDependencies, cloudwatchAlarmName: [targets[checks.indexOf(r)]!] },
+            }
+          : graph.resources[i]!,
+      ),
+    });
+    expect(await violationsOf('route53-alarm-health-checks', rewired([composite, ratio]))).toEqual([
+      expect.stringMatching(/follows the composite alarm/),
+      expect.stringMatching(/a metric-math alarm/),
+    ]);
+    const silent = rewired(
+      [
+        checks[0]!.propertyDependencies.cloudwatchAlarmName![0]!,
+        checks[1]!.propertyDependencies.cloudwatchAlarmName![0]!,
+      ],
+      {
+        insufficientDataHealthStatus: 'Healthy',
+      },
+    );
+    expect(await violationsOf('route53-alarm-health-checks', silent)).toHaveLength(2);
+  });
+
   it('every policy of the pack has a breaking case above', () => {
     const tested = [
       'no-world-open-ingress',
@@ -186,6 +220,7 @@ describe('each policy fails on a broken resource', () => {
       'waf-body-limit-covers-service',
       'names-within-aws-limits',
       'stateful-resources-protected',
+      'route53-alarm-health-checks',
     ];
     expect(policies.map((p) => p.name).sort()).toEqual(tested.sort());
   });

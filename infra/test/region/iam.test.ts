@@ -1,4 +1,5 @@
 // IAM policies and app secrets of every regional stack.
+import { READINESS_NAMESPACE } from '../../readiness-metric.js';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ID } from '../mocks.js';
 import { bucketOf, PRIMARY, policyOf, STACK_OF } from '../region-harness.js';
@@ -17,7 +18,14 @@ eachRegion((region, run) => {
         for (const action of list(s.Action)) {
           expect(action, `${s.policy}`).not.toBe('*');
           expect(String(action), `${s.policy}`).not.toMatch(/:\*$/);
-          if (list(s.Resource).includes('*')) expect(action, s.policy).toBe('ecr:GetAuthorizationToken');
+          if (list(s.Resource).includes('*')) {
+            // Only actions without resource-level permissions: the ECR login, and the readiness metric (issue
+            // #14), which a condition limits to the service's namespace.
+            expect(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData'], s.policy).toContain(action);
+            if (action === 'cloudwatch:PutMetricData') {
+              expect(s.Condition?.StringEquals?.['cloudwatch:namespace'], s.policy).toBe(READINESS_NAMESPACE);
+            }
+          }
         }
       }
     });

@@ -63,6 +63,7 @@ eachRegion((region, run) => {
         'CACHE_TTL_SECONDS',
         'RATE_LIMIT_MAX',
         'BODY_LIMIT_BYTES',
+        'READINESS_METRIC_NAMESPACE',
         'ASSETS_BUCKET',
         'ASSETS_BUCKET_REGION',
         'ASSETS_BASE_URL',
