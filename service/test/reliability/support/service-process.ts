@@ -8,6 +8,8 @@ import { exitOf, kill, track } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOG_TAIL_CHARS = 8_000;
+// Below vitest's 60 s hook timeout, so a service that never starts fails with its own log tail.
+const START_TIMEOUT_MS = 45_000;
 
 export interface ServiceProcess {
   name: string;
@@ -69,7 +71,9 @@ export async function startService(
   proc.stderr?.on('data', reader());
   const exited = exitOf(proc);
 
-  const deadline = Date.now() + 20_000;
+  // A hang guard, not a performance bound: tsx compiles the service at start, which takes tens of seconds when
+  // the shared two-core machine is busy with other test files.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode} before it was ready:\n${tail}`);
     const ok = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
@@ -79,7 +83,7 @@ export async function startService(
     if (ok) break;
     if (Date.now() > deadline) {
       await kill(proc);
-      throw new Error(`${name} did not answer /health within 20 s:\n${tail}`);
+      throw new Error(`${name} did not answer /health within ${START_TIMEOUT_MS / 1000} s:\n${tail}`);
     }
     await sleep(100);
   }
