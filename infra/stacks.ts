@@ -55,11 +55,11 @@ export function stackPlan(root: string): StackPlan {
     );
   }
   const global = globals[0]!;
-  const regions = global.regions;
+  const regions = global.regions as string[];
   if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string')) {
     throw new Error(`Pulumi.${global.stack}.yaml: edgecart:regions must be a non-empty list of regions`);
   }
-  const primaryRegion = global.primaryRegion ?? regions[0];
+  const primaryRegion = global.primaryRegion ?? regions[0]!;
   const regional = files.filter((f) => f.role === 'primary' || f.role === 'secondary');
   const stackOf = (region: string) => {
     const found = regional.filter((f) => f.region === region);
@@ -71,7 +71,7 @@ export function stackPlan(root: string): StackPlan {
     return found[0]!;
   };
   for (const f of regional) {
-    if (!regions.includes(f.region)) {
+    if (f.region === undefined || !regions.includes(f.region)) {
       throw new Error(
         `Pulumi.${f.stack}.yaml: aws:region ${f.region} is not in edgecart:regions of Pulumi.${global.stack}.yaml`,
       );

@@ -298,10 +298,11 @@ describe('global stack (Pulumi.global.yaml)', () => {
         context: { location: '.' },
         dockerfile: { location: 'service/Dockerfile' },
         platforms: ['linux/amd64'],
-        tags: [`${repositoryUrl}:${contentTag(SERVICE_BUILD)}`],
         push: true,
       });
-      expect(contentTag(SERVICE_BUILD)).toMatch(/^ctx-[0-9a-f]{16}$/);
+      // The content tag (other helpers' edits to the build context between the run and this line would change a
+      // recomputed tag, so the shape is checked here and the hashing in global-build-context.test.ts).
+      expect(image.inputs.tags).toEqual([expect.stringMatching(new RegExp(`^${repositoryUrl}:ctx-[0-9a-f]{16}$`))]);
       expect(image.inputs.registries).toEqual([
         { address: `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com`, username: 'AWS', password: 'mock-ecr-token' },
       ]);
