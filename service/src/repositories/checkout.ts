@@ -18,6 +18,9 @@
 //   UPDATE (backed by the CHECK stock >= 0), then the order at the locked prices, then its items.
 // A concurrent request with the same key that passes every check hits the unique (user_id, idempotency_key)
 // index: the whole statement rolls back (no stock change) and the caller reads the first order.
+// Not verified on a real Aurora secondary (no AWS account here): AWS documents that a multi-part DML statement is
+// forwarded whole; this one's top level is a SELECT over data-modifying CTEs, which PostgreSQL itself treats as a
+// write (a hot standby refuses it). Rehearse a London checkout on a real secondary before relying on it.
 import { Prisma } from '../generated/prisma/client.js';
 import { ORDER_JSON, type OrderJson } from './order-json.js';
 
