@@ -6,6 +6,10 @@ import { STEPS } from './shoppers.js';
 
 const COLORS = { oneRegion: '#c2410c', twoRegions: '#0369a1' } as const;
 
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -13,13 +17,12 @@ function esc(text: string): string {
 export function ttfbChart(report: LabReport): string {
   const populations = ['india', 'uk'] as const;
   const groups = populations.flatMap((p) => STEPS.map((s) => ({ p, s })));
-  const max = Math.max(
-    1,
-    ...groups.flatMap(({ p, s }) =>
-      [report.ttfb.oneRegion[p][s]?.p95 ?? 0, report.ttfb.twoRegions[p][s]?.p95 ?? 0].filter(Number.isFinite),
-    ),
-  );
-  const scaleMax = Math.ceil(max / 100) * 100;
+  // Scaled to the p50s (the bars); a p95 far above is clipped with its value written at the top.
+  const p50s = groups.flatMap(({ p, s }) => [
+    report.ttfb.oneRegion[p][s]?.p50 ?? 0,
+    report.ttfb.twoRegions[p][s]?.p50 ?? 0,
+  ]);
+  const scaleMax = Math.max(500, Math.ceil((Math.max(...p50s.filter(Number.isFinite)) * 2) / 500) * 500);
   const left = 60;
   const top = 50;
   const plotH = 300;
@@ -27,7 +30,7 @@ export function ttfbChart(report: LabReport): string {
   const gap = 24;
   const width = left + groups.length * groupW + gap + 20;
   const height = top + plotH + 80;
-  const y = (v: number) => top + plotH - (v / scaleMax) * plotH;
+  const y = (v: number) => round1(top + plotH - (v / scaleMax) * plotH);
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
@@ -53,11 +56,16 @@ export function ttfbChart(report: LabReport): string {
       if (!cell || !Number.isFinite(cell.p50)) return;
       const x = x0 + j * 22;
       out.push(
-        `<rect x="${x}" y="${y(cell.p50)}" width="20" height="${top + plotH - y(cell.p50)}" fill="${COLORS[which]}"><title>${esc(`${p} ${s} ${which}: p50 ${cell.p50} ms, p95 ${cell.p95} ms, n=${cell.n}`)}</title></rect>`,
+        `<rect x="${x}" y="${y(cell.p50)}" width="20" height="${round1(top + plotH - y(cell.p50))}" fill="${COLORS[which]}"><title>${esc(`${p} ${s} ${which}: p50 ${cell.p50} ms, p95 ${cell.p95} ms, n=${cell.n}`)}</title></rect>`,
       );
       if (Number.isFinite(cell.p95)) {
-        out.push(`<line x1="${x + 10}" x2="${x + 10}" y1="${y(cell.p50)}" y2="${y(cell.p95)}" stroke="#111"/>`);
-        out.push(`<line x1="${x + 5}" x2="${x + 15}" y1="${y(cell.p95)}" y2="${y(cell.p95)}" stroke="#111"/>`);
+        const top95 = Math.min(cell.p95, scaleMax);
+        out.push(`<line x1="${x + 10}" x2="${x + 10}" y1="${y(cell.p50)}" y2="${y(top95)}" stroke="#111"/>`);
+        out.push(`<line x1="${x + 5}" x2="${x + 15}" y1="${y(top95)}" y2="${y(top95)}" stroke="#111"/>`);
+        if (cell.p95 > scaleMax)
+          out.push(
+            `<text x="${x + 10}" y="${y(scaleMax) - 3}" text-anchor="middle" font-size="9">${Math.round(cell.p95)}</text>`,
+          );
       }
     });
     out.push(`<text x="${x0 + 21}" y="${top + plotH + 14}" text-anchor="middle">${s}</text>`);

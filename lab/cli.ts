@@ -16,18 +16,22 @@ drills (London's database path cut, London lost, Mumbai lost with promotion of t
 report and takes everything down again. Everything listens on 127.0.0.1 on free ports.
 
 Options:
-  --shoppers <n>          shoppers per population in each phase (default 4; --short: 2)
-  --phase-seconds <s>     length of the one-region and two-region phases (default 20; --short: 8)
-  --warm-up-seconds <s>   warm-up before measuring (default 5; --short: 3)
-  --drill-seconds <s>     shopping before each fault (default 4; --short: 2)
-  --drill-max-wait <s>    longest wait for recovery in a drill (default 45; --short: 30)
-  --health-interval <ms>  router health-check interval (default 1000; Route 53: 10000 or 30000)
-  --failure-threshold <n> consecutive failed/passed checks to flip a region (default 3, as Route 53's)
-  --checkout-runs <n>     measured London checkouts (default 5; --short: 3)
-  --rtt <file>            the RTT table (default lab/rtt.json)
-  --report-dir <dir>      where multi-region.json, .md and .svg go (default docs/)
-  --short                 the short run npm test uses (about a minute of shopping)
-  -h, --help              this text
+  --shoppers <n>            shoppers per population in each phase (default 4; --short: 2)
+  --phase-seconds <s>       length of the one-region and two-region phases (default 20; --short: 6)
+  --warm-up-seconds <s>     warm-up before measuring (default 5; --short: 2)
+  --drill-seconds <s>       shopping before each fault (default 4; --short: 1.5)
+  --drill-tail-seconds <s>  shopping after recovery (default 4; --short: 2.5)
+  --drill-max-wait <s>      longest wait for recovery in a drill (default 45; --short: 30)
+  --health-interval <ms>    router health-check interval (default 1000; --short: 500; Route 53: 10000 or 30000)
+  --failure-threshold <n>   consecutive failed/passed checks to flip a region (default 3, as Route 53's)
+  --checkout-runs <n>       measured London checkouts (default 5; --short: 2)
+  --rtt <file>              the RTT table (default lab/rtt.json)
+  --report-dir <dir>        where multi-region.json, .md and .svg go (default docs/)
+  --short                   the short run npm test uses (about a minute of shopping)
+  -h, --help                this text
+
+Environment: PG_BIN (directory of initdb/postgres/pg_basebackup), REDIS_SERVER_BIN, LAB_SERVICE_ROOT (run the
+service of another checkout).
 `;
 
 const { values } = parseArgs({
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     'warm-up-seconds': { type: 'string' },
     'drill-seconds': { type: 'string' },
     'drill-max-wait': { type: 'string' },
+    'drill-tail-seconds': { type: 'string' },
     'health-interval': { type: 'string' },
     'failure-threshold': { type: 'string' },
     'checkout-runs': { type: 'string' },
@@ -78,13 +83,14 @@ try {
     warmUpSeconds: num('warm-up-seconds', d.warmUpSeconds, 0, 600),
     phaseSeconds: num('phase-seconds', d.phaseSeconds, 2, 3_600),
     drillLeadSeconds: num('drill-seconds', d.drillLeadSeconds, 1, 600),
+    drillTailSeconds: num('drill-tail-seconds', d.drillTailSeconds, 0, 600),
     drillMaxWaitSeconds: num('drill-max-wait', d.drillMaxWaitSeconds, 5, 600),
     checkoutRuns: num('checkout-runs', d.checkoutRuns, 1, 50),
     health: {
       intervalMs: interval,
       failureThreshold: num('failure-threshold', d.health.failureThreshold, 1, 10),
-      // A check that has not answered within the interval has failed (Route 53 waits 4 s for a connection).
-      timeoutMs: Math.min(interval, 2_000),
+      // A check that has not answered within 1 s has failed: /ready's own deadline for its checks.
+      timeoutMs: d.health.timeoutMs,
     },
     log: (line) => console.log(`[lab +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
   });

@@ -22,7 +22,7 @@ export interface DrillResult {
   secondsUntilServed: number | null;
   population: Population;
   recoveredBy: Region;
-  /** Seconds from the fault until any shopper had an order acknowledged again. */
+  /** Seconds from the fault until the affected population had an order acknowledged by the region it moved to. */
   secondsUntilFirstOrder: number | null;
   /** What the affected population got between the fault and recovery (status → count; 0 = no answer). */
   meanwhile: Record<string, number>;
@@ -112,7 +112,9 @@ async function drill(
     name: fault.name,
     secondsUntilServed: recoveredAt === undefined ? null : round((recoveredAt - t0) / 1000, 2),
     secondsUntilFirstOrder: (() => {
-      const first = orders.find((o) => o.at > t0 && o.population === fault.population);
+      const first = orders.find(
+        (o) => o.at > t0 && o.population === fault.population && o.region === fault.recoveredBy,
+      );
       return first ? round((first.at - t0) / 1000, 2) : null;
     })(),
     population: fault.population,
@@ -195,8 +197,9 @@ export function mumbaiLost(timeline: { at: string; afterSeconds: number }[]): Fa
       // A lost region takes its network with it: WAL not yet across the link never arrives in London.
       lab.replicationLink.partition();
       lab.writeLink.partition();
+      mark('Mumbai cut off: the links to London carry nothing more; SIGKILL to its primary and instances');
       await Promise.all([lab.regions.mumbai.killInstances(), lab.cluster.primary.kill()]);
-      mark('Mumbai cut off (links) and its primary and instances killed');
+      mark("every process of Mumbai's primary and instances gone");
       await lab.router.waitFor('mumbai', false, 60_000);
       mark('router: Mumbai unhealthy (the operator is paged and decides to fail over)');
       await lab.cluster.replica.promote();

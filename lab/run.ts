@@ -27,6 +27,8 @@ export interface RunOptions {
   phaseSeconds: number;
   health: HealthPolicy;
   drillLeadSeconds: number;
+  /** How long shoppers keep shopping after recovery (long enough to meet what they must redo). */
+  drillTailSeconds: number;
   drillMaxWaitSeconds: number;
   checkoutRuns: number;
   log: (line: string) => void;
@@ -60,12 +62,14 @@ export interface LabReport {
 export function defaultOptions(short: boolean) {
   return {
     shoppers: short ? 2 : 4,
-    warmUpSeconds: short ? 3 : 5,
-    phaseSeconds: short ? 8 : 20,
-    drillLeadSeconds: short ? 2 : 4,
+    warmUpSeconds: short ? 2 : 5,
+    phaseSeconds: short ? 6 : 20,
+    drillLeadSeconds: short ? 1.5 : 4,
+    drillTailSeconds: short ? 2.5 : 4,
     drillMaxWaitSeconds: short ? 30 : 45,
-    checkoutRuns: short ? 3 : 5,
-    health: { intervalMs: 1_000, failureThreshold: 3, timeoutMs: 1_000 },
+    checkoutRuns: short ? 2 : 5,
+    // The check's timeout stays 1 s (the service's own readiness deadline); a poll starts when the last ended.
+    health: { intervalMs: short ? 500 : 1_000, failureThreshold: 3, timeoutMs: 1_000 },
   };
 }
 
@@ -158,8 +162,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
       {
         leadMs: options.drillLeadSeconds * 1000,
         maxWaitMs: options.drillMaxWaitSeconds * 1000,
-        // Long enough after recovery for moved shoppers to reach a step that shows what they must redo.
-        tailMs: 4_000,
+        tailMs: options.drillTailSeconds * 1000,
         shoppersPerPopulation: options.shoppers,
       },
       log,
