@@ -24,6 +24,12 @@ export interface ExpiryResult {
   slowQueries: number;
   /** Soft expiries the measured window could contain at most (one every TTL × 0.9, the shortest jitter). */
   maxExpiries: number;
+  /**
+   * The control: the same load on the same instance right after, with the query fast again. On a shared machine
+   * the longest request is often a scheduling or GC pause; the control shows what this machine does without any
+   * slow query at all.
+   */
+  control: { p99Ms: number; maxMs: number; errors: number };
 }
 
 export async function expiryUnderLoad(opts: {
@@ -61,6 +67,14 @@ export async function expiryUnderLoad(opts: {
     return { fillMs, r, slowQueries: (await queries()) - before };
   });
   const { r } = result;
+  const control = await autocannon({
+    url: opts.baseUrl + opts.path,
+    connections: opts.connections,
+    duration: opts.durationSec,
+    pipelining: 1,
+    headers: ALB_HEADERS,
+    timeout: 10,
+  });
   return {
     slowQueryMs: opts.slowQueryMs,
     ttlSeconds: opts.ttlSeconds,
@@ -75,5 +89,6 @@ export async function expiryUnderLoad(opts: {
     errors: r.errors + r.non2xx,
     slowQueries: result.slowQueries,
     maxExpiries: Math.ceil(opts.durationSec / (opts.ttlSeconds * 0.9)),
+    control: { p99Ms: control.latency.p99, maxMs: control.latency.max, errors: control.errors + control.non2xx },
   };
 }

@@ -104,6 +104,7 @@ const EXPIRY_HEADER = ['workload', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max
 
 function expiryRows(run: Run): string[][] {
   const e = run.expiry;
+  const c = e.control;
   return [
     [
       `${e.slowQueryMs / 1000} s query, TTL ${e.ttlSeconds} s, ${e.connections} connections, ${e.durationSec} s`,
@@ -114,6 +115,16 @@ function expiryRows(run: Run): string[][] {
       String(e.maxMs),
       String(e.slowQueries),
       String(e.errors),
+    ],
+    [
+      'control: the same load right after, query fast again',
+      '',
+      '',
+      '',
+      String(c.p99Ms),
+      String(c.maxMs),
+      '',
+      String(c.errors),
     ],
   ];
 }

@@ -28,7 +28,7 @@ import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { expiryUnderLoad } from './expiry.js';
 import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
 import { type Machine, type Run, renderText, type ShopperMixResult, updateDocument } from './report.js';
-import { cartSession, listCursors, registeredShopper } from './shoppers.js';
+import { cartSession, listCursors, registeredShopper, SHOPPER_PASSWORD } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
 import { type StampedeResult, stampede } from './stampede.js';
 import { evaluate } from './targets.js';
@@ -58,6 +58,8 @@ const connections = Number(args.connections);
 const rounds = Number(args.rounds);
 const slowQueryMs = Number(args['slow-ms']);
 const STAMPEDE_CONCURRENCY = 200;
+/** Logins in flight in the login scenario: enough to keep the hashing queue busy, far below its bound. */
+const LOGIN_CONNECTIONS = 8;
 
 const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -216,6 +218,8 @@ async function runSoak(db: BenchDatabase): Promise<SoakResult> {
 interface Scenario {
   name: string;
   child: Child;
+  /** Connections of this scenario, when not the run's (--connections). */
+  connections?: number;
   options: (child: Child) => Omit<Parameters<typeof measure>[0], 'name' | 'connections' | 'durationSec' | 'warmupSec'>;
 }
 
@@ -244,6 +248,8 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   const xCache = await fetch(`${uncached.url}/api/products/${warmId}`).then((r) => r.headers.get('x-cache'));
   if (xCache !== 'miss') throw new Error(`with CACHE_TTL_SECONDS=0 x-cache is "${xCache}", expected "miss"`);
   const cookies = await Promise.all(Array.from({ length: connections }, () => cartSession(cached.url, cartId!)));
+  const loginEmail = `login-${runId}@bench.test`;
+  await registeredShopper(cached.url, loginEmail);
   let nextCookie = 0;
   const scenarios: Scenario[] = [
     { name: 'hello-world (bare Fastify)', child: hello, options: (c) => ({ url: `${c.url}/` }) },
@@ -271,6 +277,18 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
       name: 'GET /api/products/:id (cache off)',
       child: uncached,
       options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
+    },
+    {
+      // Password hashing is the bound: the hashing queue runs ⌊cores / 2⌋ argon2id verifications at once.
+      name: `POST /api/auth/login (argon2id, ${LOGIN_CONNECTIONS} connections)`,
+      child: cached,
+      connections: LOGIN_CONNECTIONS,
+      options: (c) => ({
+        url: `${c.url}/api/auth/login`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: loginEmail, password: SHOPPER_PASSWORD }),
+      }),
     },
     {
       name: 'PUT /api/cart/items/:id (session)',
@@ -306,7 +324,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
           await measure({
             ...sc.options(sc.child),
             name: sc.name,
-            connections,
+            connections: sc.connections ?? connections,
             durationSec,
             // JIT, pools and caches warm up once; later rounds only re-open connections.
             warmupSec: round === 0 ? warmupSec : 1,

@@ -22,6 +22,9 @@ async function expectStatus(res: Response, expected: number, what: string): Prom
 }
 
 /** A fresh anonymous session holding one cart item; returns its Cookie header. */
+/** The password of every shopper the bench registers. */
+export const SHOPPER_PASSWORD = 'bench-password-0123456789';
+
 export async function cartSession(baseUrl: string, productId: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/cart/items/${productId}`, {
     method: 'PUT',
@@ -39,7 +42,7 @@ export async function registeredShopper(baseUrl: string, email: string): Promise
   const res = await fetch(`${baseUrl}/api/auth/register`, {
     method: 'POST',
     headers: { ...ALB_HEADERS, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'bench-password-0123456789' }),
+    body: JSON.stringify({ email, password: SHOPPER_PASSWORD }),
   });
   await expectStatus(res, 201, 'POST /api/auth/register');
   return cookieHeader(res);
