@@ -101,7 +101,8 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
 
 function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
   const v = str(env, key, fallback);
-  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(key, `must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 
@@ -145,7 +146,10 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
   const pg = ['postgres:', 'postgresql:'];
   const logLevel = str(env, 'LOG_LEVEL', 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`,
+    );
   }
   const keyPrefix = str(env, 'REDIS_KEY_PREFIX', 'edgecart:');
   return {
@@ -168,7 +172,10 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logLevel,
     logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors'] as const, 'errors'),
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),

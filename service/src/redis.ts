@@ -47,7 +47,8 @@ export function createRedis(url: string, log: FastifyBaseLogger) {
   let down = false;
   base.on('error', (err: Error) => {
     // One warning per outage, not one per reconnect attempt or request.
-    if (!down) log.warn({ err: err.message }, 'Redis unavailable; catalog served from the database, sessions answer 503');
+    if (!down)
+      log.warn({ err: err.message }, 'Redis unavailable; catalog served from the database, sessions answer 503');
     down = true;
   });
   base.on('ready', () => {

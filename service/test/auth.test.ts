@@ -23,7 +23,10 @@ describe('register', () => {
   });
 
   it('answers 409 for an existing email, whatever its case', async () => {
-    const res = await new Client(ctx.app).post('/api/auth/register', { email: 'KNOWN@test.io', password: 'another-password' });
+    const res = await new Client(ctx.app).post('/api/auth/register', {
+      email: 'KNOWN@test.io',
+      password: 'another-password',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ statusCode: 409, error: 'Conflict' });
   });
@@ -66,8 +69,14 @@ describe('login', () => {
   });
 
   it('answers the same 401 for an unknown email and for a wrong password', async () => {
-    const wrongPassword = await new Client(ctx.app).post('/api/auth/login', { email: 'known@test.io', password: 'nope-nope-nope' });
-    const unknownEmail = await new Client(ctx.app).post('/api/auth/login', { email: 'nobody@test.io', password: 'nope-nope-nope' });
+    const wrongPassword = await new Client(ctx.app).post('/api/auth/login', {
+      email: 'known@test.io',
+      password: 'nope-nope-nope',
+    });
+    const unknownEmail = await new Client(ctx.app).post('/api/auth/login', {
+      email: 'nobody@test.io',
+      password: 'nope-nope-nope',
+    });
     expect(wrongPassword.statusCode).toBe(401);
     expect(unknownEmail.statusCode).toBe(401);
     expect(unknownEmail.json()).toEqual(wrongPassword.json());
@@ -131,7 +140,12 @@ describe('rate limit on login', () => {
   it('answers 429 in the error shape after AUTH_RATE_LIMIT_MAX attempts a minute from one IP', async () => {
     const app = await ctx.anotherApp({ AUTH_RATE_LIMIT_MAX: '3' });
     const attempt = () =>
-      app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'known@test.io', password: 'wrong-wrong' }, remoteAddress: '203.0.113.9' });
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'known@test.io', password: 'wrong-wrong' },
+        remoteAddress: '203.0.113.9',
+      });
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await attempt()).statusCode);
     expect(codes).toEqual([401, 401, 401, 429, 429]);
@@ -139,7 +153,12 @@ describe('rate limit on login', () => {
     expect(limited.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
     expect(limited.headers['retry-after']).toBeDefined();
     // Another IP is unaffected.
-    const other = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'known@test.io', password: 'wrong-wrong' }, remoteAddress: '203.0.113.10' });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'known@test.io', password: 'wrong-wrong' },
+      remoteAddress: '203.0.113.10',
+    });
     expect(other.statusCode).toBe(401);
   });
 });

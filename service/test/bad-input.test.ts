@@ -26,7 +26,12 @@ describe('malformed requests', () => {
     ['XML', '<user/>', 'application/xml', 415],
   ])('register with %s → %i', async (_name, payload, contentType, status) => {
     const before = await snapshotDatabase(ctx.db);
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/register', payload, headers: { 'content-type': contentType } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload,
+      headers: { 'content-type': contentType },
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject(errorShape);
     expect(await snapshotDatabase(ctx.db)).toBe(before);
@@ -34,14 +39,24 @@ describe('malformed requests', () => {
 
   it('answers 413 for an oversized body and stores nothing', async () => {
     const before = await snapshotDatabase(ctx.db);
-    const res = await admin.post('/api/products', { sku: 'BIG-1', name: 'x', priceCents: 1, description: 'x'.repeat(40_000) });
+    const res = await admin.post('/api/products', {
+      sku: 'BIG-1',
+      name: 'x',
+      priceCents: 1,
+      description: 'x'.repeat(40_000),
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     expect(await snapshotDatabase(ctx.db)).toBe(before);
   });
 
   it('answers 400 for an over-long description within the body limit', async () => {
-    const res = await admin.post('/api/products', { sku: 'LONG-1', name: 'x', priceCents: 1, description: 'x'.repeat(4001) });
+    const res = await admin.post('/api/products', {
+      sku: 'LONG-1',
+      name: 'x',
+      priceCents: 1,
+      description: 'x'.repeat(4001),
+    });
     expect(res.statusCode).toBe(400);
   });
 });
@@ -49,7 +64,12 @@ describe('malformed requests', () => {
 describe('strings that look like code are data', () => {
   it('stores and returns SQL- and script-looking text verbatim', async () => {
     const name = `Robert'); DROP TABLE products;-- <script>alert("x")</script>`;
-    const created = await admin.post('/api/products', { sku: 'XSS-1', name, priceCents: 100, description: '${7*7} {{7*7}} %00' });
+    const created = await admin.post('/api/products', {
+      sku: 'XSS-1',
+      name,
+      priceCents: 100,
+      description: '${7*7} {{7*7}} %00',
+    });
     expect(created.statusCode).toBe(201);
     const fetched = await ctx.app.inject({ url: `/api/products/${created.json().id}` });
     expect(fetched.json().name).toBe(name);

@@ -38,13 +38,21 @@ describe('cart', () => {
     );
     expect(res.json().totalCents).toBe(89900 + 3 * 24900);
     res = await c.delete(`/api/cart/items/${spice.id}`);
-    expect(res.json()).toEqual({ items: [{ productId: tea.id, quantity: 1, unitPriceCents: 89900 }], totalCents: 89900, currency: 'INR' });
+    expect(res.json()).toEqual({
+      items: [{ productId: tea.id, quantity: 1, unitPriceCents: 89900 }],
+      totalCents: 89900,
+      currency: 'INR',
+    });
     expect((await c.get('/api/cart')).json().totalCents).toBe(89900);
   });
 
   it('ignores a client-sent price', async () => {
     const c = new Client(ctx.app);
-    const res = await c.request({ method: 'PUT', url: `/api/cart/items/${tea.id}`, payload: { quantity: 1, unitPriceCents: 1 } });
+    const res = await c.request({
+      method: 'PUT',
+      url: `/api/cart/items/${tea.id}`,
+      payload: { quantity: 1, unitPriceCents: 1 },
+    });
     expect(res.statusCode).toBe(400);
     expect((await c.get('/api/cart')).json().items).toEqual([]);
   });
@@ -76,7 +84,9 @@ describe('cart', () => {
     const c = new Client(ctx.app);
     await c.put(`/api/cart/items/${tea.id}`, { quantity: 4 });
     c.useApp(other);
-    expect((await c.get('/api/cart')).json().items).toEqual([{ productId: tea.id, quantity: 4, unitPriceCents: 89900 }]);
+    expect((await c.get('/api/cart')).json().items).toEqual([
+      { productId: tea.id, quantity: 4, unitPriceCents: 89900 },
+    ]);
     await c.put(`/api/cart/items/${spice.id}`, { quantity: 1 });
     c.useApp(ctx.app);
     expect((await c.get('/api/cart')).json().items).toHaveLength(2);

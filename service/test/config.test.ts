@@ -9,7 +9,13 @@ const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 describe('loadConfig', () => {
   it('has working defaults for local use', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', region: 'local', cacheTtlSeconds: 60, rateLimitMax: 600 });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      region: 'local',
+      cacheTtlSeconds: 60,
+      rateLimitMax: 600,
+    });
   });
 
   it.each([

@@ -27,7 +27,10 @@ it('logs nothing for successful requests and one warning for a 5xx, without the 
   // Redis on a closed port: a login that succeeds cannot store its session and answers 503.
   const config = testConfig(db, 'edgecart-test:logging:', { REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'info' });
   const { lines, stream } = capture();
-  const app = await buildApp(config, { logger: { ...(loggerOptions(config) as object), stream }, redisConnectWaitMs: 200 });
+  const app = await buildApp(config, {
+    logger: { ...(loggerOptions(config) as object), stream },
+    redisConnectWaitMs: 200,
+  });
   try {
     lines.length = 0;
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);

@@ -59,18 +59,14 @@ describe('GET /api/products', () => {
     expect(second.json()).toEqual(first.json());
   });
 
-  it.each([
-    ['limit=0'],
-    ['limit=101'],
-    ['limit=abc'],
-    ['limit=1.5'],
-    ['cursor=not-a-uuid'],
-    ['color=red'],
-  ])('rejects %s with 400 in the error shape', async (query) => {
-    const res = await ctx.app.inject({ url: `/api/products?${query}` });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
-  });
+  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1.5'], ['cursor=not-a-uuid'], ['color=red']])(
+    'rejects %s with 400 in the error shape',
+    async (query) => {
+      const res = await ctx.app.inject({ url: `/api/products?${query}` });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+    },
+  );
 });
 
 describe('GET /api/products/:id', () => {
@@ -161,7 +157,11 @@ describe('admin writes', () => {
   it('refuses anonymous (401) and customer (403) writes, changing nothing', async () => {
     const p = await insertProduct(ctx.db);
     const before = await snapshotDatabase(ctx.db);
-    const anon = await ctx.app.inject({ method: 'POST', url: '/api/products', payload: { sku: 'X-1', name: 'x', priceCents: 1 } });
+    const anon = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/products',
+      payload: { sku: 'X-1', name: 'x', priceCents: 1 },
+    });
     expect(anon.statusCode).toBe(401);
     const asCustomer = await customer.patch(`/api/products/${p.id}`, { priceCents: 1 });
     expect(asCustomer.statusCode).toBe(403);

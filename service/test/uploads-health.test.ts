@@ -10,7 +10,10 @@ beforeAll(async () => {
   // Signing is local: fake credentials are enough to produce a presigned POST.
   process.env.AWS_ACCESS_KEY_ID = 'AKIAEXAMPLEEXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'example-secret-key-example-secret-key';
-  ctx = await createTestContext({ ASSETS_BUCKET: 'edgecart-assets-test', ASSETS_BASE_URL: 'https://shop.example.com/assets' });
+  ctx = await createTestContext({
+    ASSETS_BUCKET: 'edgecart-assets-test',
+    ASSETS_BASE_URL: 'https://shop.example.com/assets',
+  });
   await insertUser(ctx.db, 'admin@test.io', 'admin-password-1', 'admin');
   admin = new Client(ctx.app);
   await admin.login('admin@test.io', 'admin-password-1');
@@ -35,17 +38,29 @@ describe('POST /api/products/:id/image-upload', () => {
   it('refuses non-image types (400), unknown products (404), customers (403) and anonymous callers (401)', async () => {
     const p = await insertProduct(ctx.db);
     expect((await admin.post(`/api/products/${p.id}/image-upload`, { contentType: 'text/html' })).statusCode).toBe(400);
-    expect((await admin.post(`/api/products/${p.id}/image-upload`, { contentType: 'image/svg+xml' })).statusCode).toBe(400);
+    expect((await admin.post(`/api/products/${p.id}/image-upload`, { contentType: 'image/svg+xml' })).statusCode).toBe(
+      400,
+    );
     expect(
-      (await admin.post('/api/products/00000000-0000-4000-8000-000000000000/image-upload', { contentType: 'image/png' }))
-        .statusCode,
+      (
+        await admin.post('/api/products/00000000-0000-4000-8000-000000000000/image-upload', {
+          contentType: 'image/png',
+        })
+      ).statusCode,
     ).toBe(404);
     const customer = new Client(ctx.app);
     await customer.register('c@test.io');
-    expect((await customer.post(`/api/products/${p.id}/image-upload`, { contentType: 'image/png' })).statusCode).toBe(403);
+    expect((await customer.post(`/api/products/${p.id}/image-upload`, { contentType: 'image/png' })).statusCode).toBe(
+      403,
+    );
     expect(
-      (await ctx.app.inject({ method: 'POST', url: `/api/products/${p.id}/image-upload`, payload: { contentType: 'image/png' } }))
-        .statusCode,
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/api/products/${p.id}/image-upload`,
+          payload: { contentType: 'image/png' },
+        })
+      ).statusCode,
     ).toBe(401);
   });
 
@@ -84,7 +99,9 @@ describe('health and operations endpoints', () => {
     await ctx.app.inject({ url: '/api/products?limit=2' });
     await ctx.app.inject({ url: '/api/products?limit=2' });
     const text = (await ctx.app.inject({ url: '/metrics' })).body;
-    const bucket = text.split('\n').find((l) => l.startsWith('http_request_duration_seconds_bucket') && l.includes('route="/api/products"'));
+    const bucket = text
+      .split('\n')
+      .find((l) => l.startsWith('http_request_duration_seconds_bucket') && l.includes('route="/api/products"'));
     expect(bucket).toMatch(/status_code="200"/);
     expect(bucket).toMatch(/region="test-region-1"/);
     expect(text).toMatch(/edgecart_cache_requests_total\{result="hit",region="test-region-1"\} [1-9]/);
@@ -96,10 +113,18 @@ describe('health and operations endpoints', () => {
     const res = await ctx.app.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json();
-    for (const path of ['/api/products', '/api/products/{id}', '/api/auth/login', '/api/cart/items/{productId}', '/api/orders']) {
+    for (const path of [
+      '/api/products',
+      '/api/products/{id}',
+      '/api/auth/login',
+      '/api/cart/items/{productId}',
+      '/api/orders',
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
-    expect(doc.paths['/api/cart/items/{productId}'].put.requestBody.content['application/json'].schema.properties.quantity).toMatchObject({
+    expect(
+      doc.paths['/api/cart/items/{productId}'].put.requestBody.content['application/json'].schema.properties.quantity,
+    ).toMatchObject({
       type: 'integer',
       minimum: 1,
       maximum: 99,
@@ -127,7 +152,11 @@ describe('health and operations endpoints', () => {
     const res = await ctx.app.inject({ url: '/api/nothing-here' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['x-region']).toBe('test-region-1');
-    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Route GET /api/nothing-here not found' });
+    expect(res.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Route GET /api/nothing-here not found',
+    });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     // JSON under /api: a policy that allows nothing; pages: the storefront's full policy.
     expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");

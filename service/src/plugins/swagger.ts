@@ -14,13 +14,7 @@ async function swaggerPlugin(app: FastifyInstance) {
         description: 'The e-commerce service behind CloudFront. Money is in integer minor units (priceCents).',
         version: '1.0.0',
       },
-      tags: [
-        { name: 'catalog' },
-        { name: 'auth' },
-        { name: 'cart' },
-        { name: 'orders' },
-        { name: 'health' },
-      ],
+      tags: [{ name: 'catalog' }, { name: 'auth' }, { name: 'cart' }, { name: 'orders' }, { name: 'health' }],
     },
   });
   await app.register(fastifySwaggerUi, {

@@ -52,7 +52,9 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const config = testConfig(db, prefix, env);
   const apps: FastifyInstance[] = [];
   const make = async (extra: Record<string, string> = {}) => {
-    const app = await buildApp(testConfig(db, prefix, { ...env, ...extra }), { logger: process.env.TEST_LOG_LEVEL ? undefined : false });
+    const app = await buildApp(testConfig(db, prefix, { ...env, ...extra }), {
+      logger: process.env.TEST_LOG_LEVEL ? undefined : false,
+    });
     apps.push(app);
     await app.ready();
     return app;
