@@ -30,10 +30,8 @@ function readStackFiles(root: string): StackFile[] {
     .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
     .sort()
     .map((file) => {
-      const config = ((parse(readFileSync(path.join(root, file), 'utf8')) ?? {}).config ?? {}) as Record<
-        string,
-        unknown
-      >;
+      const parsed = parse(readFileSync(path.join(root, file), 'utf8')) as { config?: Record<string, unknown> } | null;
+      const config = parsed?.config ?? {};
       const value = (key: string) => config[key] ?? config[key.replace(/^edgecart:/, '')];
       return {
         stack: file.replace(/^Pulumi\.|\.ya?ml$/g, ''),
