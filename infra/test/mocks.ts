@@ -126,7 +126,8 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
       id: region,
     };
   },
-  'aws:iam/getPolicyDocument:getPolicyDocument': (args) => ({ json: JSON.stringify(args.inputs), id: 'policy' }),
+  // No aws.iam.getPolicyDocument: the program writes its IAM documents itself (infra/region/iam.ts); a call would
+  // fail here as unmocked rather than get an answer shaped the way AWS never answers.
   'aws:cloudfront/getCachePolicy:getCachePolicy': (args) => {
     const id = MANAGED_CACHE_POLICIES[args.inputs.name];
     if (!id) throw awsError(`no matching CloudFront Cache Policy (${args.inputs.name})`);
@@ -219,6 +220,8 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
       withDecryption: args.inputs.withDecryption ?? true,
     };
   },
+  // GetSecretValue of a secret the global stack created (the program no longer reads one; kept so that a preview
+  // that does is reported by preview-permissions.test.ts rather than as an unmocked call).
   'aws:secretsmanager/getSecretVersion:getSecretVersion': (args, region) => ({
     id: `${args.inputs.secretId}|AWSCURRENT`,
     arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${args.inputs.secretId}-AbCdEf`,
@@ -258,7 +261,11 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
   // the first tag with that digest (pulumi-docker-build provider/internal/image.go, Create).
   'docker-build:index:Image': ({ inputs }) => {
     const digest = `sha256:${createHash('sha256').update(JSON.stringify(inputs.tags)).digest('hex')}`;
-    return { digest, ref: `${String(inputs.tags?.[0]).replace(/:[^:/]+$/, '')}@${digest}`, contextHash: 'mock-context-hash' };
+    return {
+      digest,
+      ref: `${String(inputs.tags?.[0]).replace(/:[^:/]+$/, '')}@${digest}`,
+      contextHash: 'mock-context-hash',
+    };
   },
   'aws:cloudfront/distribution:Distribution': ({ name }) => ({
     domainName: `d${createHash('sha256').update(name).digest('hex').slice(0, 13)}.cloudfront.net`,
@@ -266,7 +273,10 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
   }),
   // random.RandomId: `hex` is 2 hex digits per byte (@pulumi/random RandomId docs).
   'random:index/randomId:RandomId': ({ inputs, name }) => ({
-    hex: createHash('sha256').update(name).digest('hex').slice(0, 2 * Number(inputs.byteLength ?? 8)),
+    hex: createHash('sha256')
+      .update(name)
+      .digest('hex')
+      .slice(0, 2 * Number(inputs.byteLength ?? 8)),
   }),
   'random:index/randomPassword:RandomPassword': ({ inputs }) => ({ result: 'p'.repeat(Number(inputs.length ?? 16)) }),
   // Regional stacks (infra/region). awsx.ec2.Vpc is a remote component: its outputs come from here.
