@@ -119,10 +119,20 @@ describe('each policy fails on a broken resource', () => {
       p.userData = Buffer.from(wrong).toString('base64');
     });
     expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toEqual([
-      expect.stringMatching(/writer endpoint, which a secondary cluster does not serve/),
+      expect.stringMatching(/cluster endpoint, which serves no writes while the cluster is a secondary/),
     ]);
-    // The primary's cluster is the writer: the same values there are no violation.
-    expect(await violationsOf('secondary-not-on-own-writer-endpoint', graphOf('primary'))).toEqual([]);
+  });
+
+  it("secondary-not-on-own-writer-endpoint: the primary's app on its own cluster endpoint (wrong after a switchover)", async () => {
+    const graph = graphOf('primary');
+    const cluster = graph.resources.find((r) => r.type === T.rdsCluster)!;
+    const broken = breakResource(graph, T.launchTemplate, (p) => {
+      const script = Buffer.from(p.userData, 'base64').toString('utf8');
+      const wrong = script.replace(/^(readonly DB_HOST=)'[^']*'/m, `$1'${cluster.props.endpoint}'`);
+      expect(wrong).not.toBe(script);
+      p.userData = Buffer.from(wrong).toString('base64');
+    });
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toHaveLength(1);
   });
 
   it('asg-waits-for-healthy-targets: issue #10 item 8 (no wait, 180 s grace)', async () => {
