@@ -80,6 +80,7 @@ function serviceEnv(db: BenchDatabase, instance: string, extra: Record<string, s
     RATE_LIMIT_MAX: '1000000',
     AUTH_RATE_LIMIT_MAX: '1000000',
     TRUST_PROXY_HOPS: '1',
+    ...startEnv,
     ...extra,
     ...envOverrides,
   };
@@ -94,20 +95,29 @@ const envOverrides = Object.fromEntries(
 );
 const PROFILE_DIR = new URL('profiles/', import.meta.url).pathname;
 
-/** Node flags and script of `npm start` (the built service, its heap cap), so the bench runs it as production does. */
-function startScript(): { flags: string[]; script: string } {
+/**
+ * Environment, Node flags and script of `npm start` (the built service, its heap caps, its malloc setting), so the
+ * bench runs it as production does.
+ */
+function startScript(): { env: Record<string, string>; flags: string[]; script: string } {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts?: Record<string, string>;
   };
   const tokens = (pkg.scripts?.start ?? '').split(/\s+/).filter(Boolean);
-  if (tokens[0] !== 'node') throw new Error(`npm start is "${pkg.scripts?.start}", expected "node … <script>"`);
+  const env: Record<string, string> = {};
+  while (tokens[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(tokens[0])) {
+    const [key, ...value] = tokens.shift()!.split('=');
+    env[key!] = value.join('=');
+  }
+  if (tokens[0] !== 'node')
+    throw new Error(`npm start is "${pkg.scripts?.start}", expected "[VAR=value …] node … <script>"`);
   const flags = tokens.slice(1, -1);
   if (flags.includes('tsx'))
     throw new Error('npm start runs TypeScript through tsx; the bench measures the built service');
-  return { flags, script: tokens.at(-1)! };
+  return { env, flags, script: tokens.at(-1)! };
 }
 
-const { flags: startFlags, script: startScriptPath } = startScript();
+const { env: startEnv, flags: startFlags, script: startScriptPath } = startScript();
 const serviceScript = args.service ?? startScriptPath;
 // Later flags win, so --node-args can override what npm start sets.
 const serviceNodeArgs = [
@@ -232,14 +242,14 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   const hello = await startChild({
     name: 'hello-world',
     script: 'bench/hello-world.ts',
-    env: { LOG_LEVEL: 'info' },
+    env: { ...startEnv, LOG_LEVEL: 'info' },
     nodeArgs: startFlags,
   });
   children.add(hello);
   const rawPg = await startChild({
     name: 'raw pg',
     script: 'bench/raw-pg.ts',
-    env: { LOG_LEVEL: 'info', DATABASE_URL: db.url },
+    env: { ...startEnv, LOG_LEVEL: 'info', DATABASE_URL: db.url },
     nodeArgs: startFlags,
   });
   children.add(rawPg);
@@ -411,8 +421,12 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     rounds,
     settings: [
       ...(args.env.length > 0 ? [`Service environment overrides: ${args.env.join(' ')}`] : []),
-      `Service: \`node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}${serviceScript}\` (the build of \`npm run build\`, as \`npm start\` runs it), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
-      `Hello-world ceiling: \`node ${startFlags.length > 0 ? `${startFlags.join(' ')} ` : ''}--import tsx bench/hello-world.ts\`, bare Fastify 5 with the same Node flags, host and logger level`,
+      `Service: \`${Object.entries(startEnv)
+        .map(([k, v]) => `${k}=${v} `)
+        .join(
+          '',
+        )}node ${serviceNodeArgs.length > 0 ? `${serviceNodeArgs.join(' ')} ` : ''}${serviceScript}\` (the build of \`npm run build\`, as \`npm start\` runs it), NODE_ENV=production, LOG_LEVEL=info, rate limiters on with limits the bench never reaches, default pool size`,
+      `Hello-world ceiling: \`node ${startFlags.length > 0 ? `${startFlags.join(' ')} ` : ''}--import tsx bench/hello-world.ts\`, bare Fastify 5 with the same Node flags, environment, host and logger level`,
       "Raw-pg ceiling: bench/raw-pg.ts, bare Fastify 5 + node-postgres (pool of 10, as the service) running the cache-off list page's keyset query, same flags and logger level",
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
