@@ -5,18 +5,20 @@
 // with tsc. Type checking stays with `npm run typecheck` (esbuild strips types only).
 // The output mirrors the source path (dist/service/src/), so paths relative to a module still hold (the
 // storefront finds ../../../web/dist).
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const outdir = new URL('../dist/service/src/', import.meta.url).pathname;
-await rm(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+// Built aside, then moved in file by file (rename is atomic): a service started from dist/ meanwhile, or another
+// build running at the same time, never reads a half-written file.
+const staging = new URL(`../dist/.build-${process.pid}/`, import.meta.url).pathname;
 
 const common = { platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 
 await build({
   ...common,
   entryPoints: [new URL('src/server.ts', import.meta.url).pathname],
-  outfile: `${outdir}server.js`,
+  outfile: `${staging}server.js`,
   bundle: true,
   format: 'esm',
   // Smaller source parses faster; names are kept because errors are told apart by their class names.
@@ -37,6 +39,12 @@ await build({
 await build({
   ...common,
   entryPoints: [new URL('src/main.cts', import.meta.url).pathname],
-  outfile: `${outdir}main.cjs`,
+  outfile: `${staging}main.cjs`,
   format: 'cjs',
 });
+
+await mkdir(outdir, { recursive: true });
+// The bundle before its entry point, so a new main.cjs never starts an older server.js.
+const files = (await readdir(staging)).sort((a, b) => Number(a.startsWith('main')) - Number(b.startsWith('main')));
+for (const file of files) await rename(`${staging}${file}`, `${outdir}${file}`);
+await rm(staging, { recursive: true, force: true });
