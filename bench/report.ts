@@ -149,7 +149,7 @@ function mixSummary(mix: ShopperMixResult): string {
   const registrations = r.steps.find((s) => s.step === 'register')?.count ?? 0;
   return (
     `${r.shoppers.arrived} shoppers over ${r.elapsedSec.toFixed(0)} s (${r.meanActive.toFixed(0)} in flight on average), ` +
-    `${(registrations / r.elapsedSec).toFixed(1)} registrations/s, ${r.requestsPerSec.toFixed(0)} req/s, ` +
+    `${(registrations / r.arrivalSec).toFixed(1)} registrations/s over the ${r.arrivalSec} s of arrivals, ${r.requestsPerSec.toFixed(0)} req/s, ` +
     `${r.shoppers.failed} journeys failed, ${r.shoppers.dropped} dropped; service peak RSS ${mb(mix.peakRssBytes)}`
   );
 }

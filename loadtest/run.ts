@@ -41,6 +41,8 @@ export interface Progress {
 export interface LoadTestReport {
   target: string;
   elapsedSec: number;
+  /** The arrival period (--duration); elapsedSec adds the grace for the last journeys. */
+  arrivalSec: number;
   shoppers: { arrived: number; completed: number; failed: number; dropped: number; aborted: number };
   journeys: Record<string, number>;
   requestsPerSec: number;
@@ -170,6 +172,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   return {
     target: options.target,
     elapsedSec,
+    arrivalSec: options.durationSec,
     shoppers: counts,
     journeys: byJourney,
     requestsPerSec: total.count / elapsedSec,
