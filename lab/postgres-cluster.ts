@@ -5,13 +5,12 @@
 // fsync is off: the drills kill processes, not the machine, so committed data is still in the page cache and
 // what survives a kill is exactly what PostgreSQL acknowledged; the disk flushes only cost a shared machine time.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { freePort } from '../service/test/reliability/support/ports.js';
-import { alive, childrenOf, exitOf, remember, stop, track } from './processes.js';
+import { alive, childrenOf, exitOf, remember, removeTempDir, stop, tempDir, track } from './processes.js';
 
 export class PostgresMissing extends Error {
   constructor(detail: string) {
@@ -189,7 +188,7 @@ export async function createCluster(
 ): Promise<Cluster> {
   const bin = findPostgresBin();
   const user = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'edgecart-lab-pg-'));
+  const dir = tempDir('edgecart-lab-pg-');
   const primaryDir = join(dir, 'mumbai');
   const replicaDir = join(dir, 'london');
   const socketDir = join(dir, 'sockets');
@@ -198,7 +197,7 @@ export async function createCluster(
   const servers: PostgresServer[] = [];
   const destroy = async () => {
     for (const s of servers) await s.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   };
   try {
     run(

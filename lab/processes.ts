@@ -1,6 +1,9 @@
 // Every process the lab starts is registered here by pid, so teardown (and SIGINT, and an error half-way)
 // kills exactly those and nothing else, and the test can prove afterwards that each of them is gone.
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const live = new Set<ChildProcess>();
 /** Every pid ever started by this lab run (also those that already exited), for the "all gone" check. */
@@ -61,7 +64,23 @@ export async function childrenOf(pid: number): Promise<number[]> {
   return text.split(/\s+/).filter(Boolean).map(Number);
 }
 
-// Last resort if the lab process itself dies without teardown: nothing it started outlives it.
+const tempDirs = new Set<string>();
+
+/** A temporary directory the lab made: removed at teardown, or at exit if teardown never ran. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+// Last resort if the lab process ends without teardown (SIGINT half-way through start, an uncaught error):
+// nothing it started outlives it, and its temporary directories go with it.
 process.once('exit', () => {
   for (const proc of live) if (running(proc)) proc.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });

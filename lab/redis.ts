@@ -2,13 +2,10 @@
 // persistence, like the reliability tests' one (service/test/reliability/support/redis-server.ts), but
 // registered with the lab's process list so teardown and the "all gone" check see it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../service/test/reliability/support/ports.js';
-import { stop, track } from './processes.js';
+import { removeTempDir, stop, tempDir, track } from './processes.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
@@ -28,7 +25,7 @@ function ping(port: number, timeoutMs = 300): Promise<boolean> {
 
 export class RegionRedis {
   private proc?: ChildProcess;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'edgecart-lab-redis-'));
+  private readonly dir = tempDir('edgecart-lab-redis-');
 
   private constructor(
     readonly region: string,
@@ -83,6 +80,6 @@ export class RegionRedis {
 
   async destroy(): Promise<void> {
     await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+    removeTempDir(this.dir);
   }
 }

@@ -1,7 +1,7 @@
 // The whole rehearsal: start the two-region lab, measure one region against two, measure a London checkout,
 // run the drills, take everything down, and hand back the figures. Interrupting it (SIGINT, SIGTERM) or an
 // error half-way still removes every process and temporary directory it made.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,7 @@ import { Lab } from './lab.js';
 import { acquireLock } from './lock.js';
 import { type LondonCheckout, measureLondonCheckout } from './london-checkout.js';
 import { findPostgresBin } from './postgres-cluster.js';
-import { alive, startedPids, stopAll } from './processes.js';
+import { alive, startedPids, stopAll, track } from './processes.js';
 import type { HealthPolicy } from './router.js';
 import { POPULATIONS, type Population, type RttEntry, type RttTable } from './rtt.js';
 import { serviceCommand, serviceRoot } from './service.js';
@@ -74,7 +74,7 @@ export function defaultOptions(short: boolean) {
 }
 
 /** With a compiled start command, build first so the lab never measures a stale dist/ (as `npm run bench` does). */
-function buildService(log: (line: string) => void): void {
+async function buildService(log: (line: string) => void): Promise<void> {
   const root = serviceRoot();
   const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
   // npm start runs a built file (not the .ts sources) and there is a build: build it now.
@@ -85,11 +85,13 @@ function buildService(log: (line: string) => void): void {
       .at(-1) ?? '';
   if (!scripts.build || entry.endsWith('.ts')) return;
   log('building the service (npm run build)');
-  try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    throw new Error(`npm run build failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim() ?? err}`);
-  }
+  // Asynchronously, so SIGINT is handled while it runs.
+  await new Promise<void>((resolve, reject) => {
+    const build = execFile('npm', ['run', '--silent', 'build'], { cwd: root }, (err, _stdout, stderr) =>
+      err ? reject(new Error(`npm run build failed: ${stderr.trim() || err.message}`)) : resolve(),
+    );
+    track(build);
+  });
 }
 
 async function phase(lab: Lab, recorder: Recorder, name: string, seconds: number, shoppers: number): Promise<void> {
@@ -137,7 +139,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    buildService(log);
+    await buildService(log);
     await ensureWebBuild().catch((err: Error) =>
       log(`storefront build failed (${err.message}); the page step measures its 404`),
     );

@@ -20,9 +20,14 @@ export function serviceRoot(): string {
  * the compiled build in dist/ after `npm run build`; otherwise the TypeScript sources through tsx, with the
  * same heap cap. The one switch between the two.
  */
-export function serviceCommand(root = ROOT): { args: string[]; build: 'compiled' | 'sources' } {
+export function serviceCommand(root = ROOT): {
+  args: string[];
+  env: Record<string, string>;
+  build: 'compiled' | 'sources';
+} {
   const sources = {
     args: ['--max-old-space-size=192', '--import', 'tsx', 'service/src/server.ts'],
+    env: {},
     build: 'sources' as const,
   };
   let start: string | undefined;
@@ -32,9 +37,15 @@ export function serviceCommand(root = ROOT): { args: string[]; build: 'compiled'
     return sources;
   }
   const words = start?.trim().split(/\s+/) ?? [];
+  // Leading NAME=value words are environment settings of the command (e.g. MALLOC_ARENA_MAX=2).
+  const env: Record<string, string> = {};
+  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
   const entry = words.at(-1);
   if (words[0] !== 'node' || !entry || entry.endsWith('.ts') || !existsSync(join(root, entry))) return sources;
-  return { args: words.slice(1), build: 'compiled' };
+  return { args: words.slice(1), env, build: 'compiled' };
 }
 
 export interface InstanceEnv {
@@ -78,13 +89,14 @@ export class ServiceInstance {
 
   static async start(name: string, env: InstanceEnv): Promise<ServiceInstance> {
     const port = await freePort();
-    const { args } = serviceCommand();
+    const { args, env: startEnv } = serviceCommand();
     const proc = track(
       spawn(process.execPath, args, {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '',
+          ...startEnv,
           // Not `production` only because the lab speaks plain HTTP and production's session cookie is Secure.
           NODE_ENV: 'lab',
           LOG_LEVEL: 'warn',
