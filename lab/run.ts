@@ -2,8 +2,8 @@
 // run the drills, take everything down, and hand back the figures. Interrupting it (SIGINT, SIGTERM) or an
 // error half-way still removes every process and temporary directory it made.
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureWebBuild } from '../web/build/build-web.js';
 import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
@@ -73,7 +73,32 @@ export function defaultOptions(short: boolean) {
   };
 }
 
-/** With a compiled start command, build first so the lab never measures a stale dist/ (as `npm run bench` does). */
+/**
+ * With a compiled start command, build first unless dist/ is newer than the sources, so the lab never measures
+ * a stale build (`npm run bench` builds too).
+ */
+/** Newest modification time (ms) of the files under `dir` (recursively); 0 when there are none. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) latest = Math.max(latest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return latest;
+}
+
+/** The built files are newer than every source they are built from (service/, prisma/, package.json). */
+function buildIsFresh(root: string, entry: string): boolean {
+  const outDir = dirname(join(root, entry));
+  if (!existsSync(join(root, entry))) return false;
+  const built = Math.min(...readdirSync(outDir).map((f) => statSync(join(outDir, f)).mtimeMs));
+  const sources = Math.max(
+    newest(join(root, 'service')),
+    newest(join(root, 'prisma')),
+    statSync(join(root, 'package.json')).mtimeMs,
+  );
+  return built > sources;
+}
+
 async function buildService(log: (line: string) => void): Promise<void> {
   const root = serviceRoot();
   const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
@@ -84,6 +109,7 @@ async function buildService(log: (line: string) => void): Promise<void> {
       .split(/\s+/)
       .at(-1) ?? '';
   if (!scripts.build || entry.endsWith('.ts')) return;
+  if (buildIsFresh(root, entry)) return;
   log('building the service (npm run build)');
   // Asynchronously, so SIGINT is handled while it runs.
   await new Promise<void>((resolve, reject) => {
