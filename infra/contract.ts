@@ -32,7 +32,6 @@ export interface GlobalOutputs {
   originVerifyHeaderValue: string;
   /** CloudFront distribution ARN: the only principal the asset buckets let read (OAC). */
   distributionArn: string;
-  distributionDomainName: string;
   /** Base URL of product images and assets through CloudFront, e.g. https://shop.example.com/assets. */
   assetsBaseUrl: string;
   /** Every region's assets bucket (created by the global stack), by region. */
@@ -57,7 +56,6 @@ export const GLOBAL_OUTPUT_NAMES = [
   'originVerifyHeaderName',
   'originVerifyHeaderValue',
   'distributionArn',
-  'distributionDomainName',
   'assetsBaseUrl',
   'assetsBucketNames',
   'regions',

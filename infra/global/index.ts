@@ -130,7 +130,6 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     originVerifyHeaderName: ORIGIN_VERIFY_HEADER_NAME,
     originVerifyHeaderValue: edge.originVerifyHeaderValue,
     distributionArn: edge.distributionArn,
-    distributionDomainName: edge.distributionDomainName,
     assetsBaseUrl: `https://${config.domain}/assets`,
     assetsBucketNames: bucketNames,
     regions: config.regions,

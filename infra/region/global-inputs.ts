@@ -75,7 +75,6 @@ export async function readGlobalInputs(config: RegionalConfig): Promise<GlobalIn
     originVerifyHeaderName: out('originVerifyHeaderName'),
     originVerifyHeaderValue: pulumi.secret(out('originVerifyHeaderValue')),
     distributionArn: out('distributionArn'),
-    distributionDomainName: out('distributionDomainName'),
     assetsBaseUrl: out('assetsBaseUrl'),
     assetsBucketNames: out('assetsBucketNames'),
   };

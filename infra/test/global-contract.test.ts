@@ -24,7 +24,6 @@ const SHAPES: { [K in keyof GlobalOutputs]: (v: unknown) => boolean } = {
   originVerifyHeaderName: (v) => typeof v === 'string' && /^[A-Za-z0-9-]+$/.test(v),
   originVerifyHeaderValue: (v) => typeof v === 'string' && v.length >= 32,
   distributionArn: (v) => typeof v === 'string' && v.startsWith('arn:'),
-  distributionDomainName: (v) => typeof v === 'string' && v.endsWith('.cloudfront.net'),
   assetsBaseUrl: (v) => typeof v === 'string' && /^https:\/\/[^/]+\/assets$/.test(v),
   assetsBucketNames: (v) =>
     typeof v === 'object' && v !== null && Object.values(v).every((b) => typeof b === 'string' && b.length <= 63),

@@ -46,7 +46,6 @@ export function globalOutputs(regions: string[] = [PRIMARY, SECONDARY, THIRD]): 
     originVerifyHeaderName: 'x-origin-verify',
     originVerifyHeaderValue: 'origin-secret-value',
     distributionArn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/E2MOCK`,
-    distributionDomainName: 'd111111abcdef8.cloudfront.net',
     assetsBaseUrl: `https://${DOMAIN}/assets`,
     assetsBucketNames: Object.fromEntries(regions.map((r) => [r, bucketOf(r)])),
     regions,
