@@ -71,6 +71,7 @@ export const forbidden = (message = 'Not allowed') => new HttpError(403, message
 export type Dependency = 'database' | 'redis';
 
 export class DependencyUnavailableError extends HttpError {
+  override readonly retryAfterSeconds = 2;
   constructor(dependency: Dependency, cause?: unknown) {
     super(
       503,
@@ -150,7 +151,8 @@ function isPrismaError(err: Error): boolean {
   return 'clientVersion' in err;
 }
 
-function databaseUnavailable(err: Error): boolean {
+/** Whether `err` (from Prisma, or from node-postgres itself) says the database is unreachable or failing. */
+export function databaseUnavailable(err: Error): boolean {
   const { code, meta } = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: DriverAdapterCause } } };
   if (typeof code === 'string' && PRISMA_CONNECTION_CODES.has(code)) return true;
   const driver = meta?.driverAdapterError?.cause;

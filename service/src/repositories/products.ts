@@ -2,7 +2,7 @@
 // invalidates the cached views it changed. Writes live here and only here, so no write path can forget the cache.
 import { type Cache, RawJson } from '../cache.js';
 import type { Database } from '../db.js';
-import { AlreadyExistsError, NotFoundError } from '../errors.js';
+import { AlreadyExistsError, DependencyUnavailableError, databaseUnavailable, NotFoundError } from '../errors.js';
 import type { Product as ProductRow } from '../generated/prisma/client.js';
 import type { CreateProduct, Product, ProductPage, UpdateProduct } from '../schemas/products.js';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.js';
@@ -57,12 +57,19 @@ export function createProductRepository(db: Database, cache: Cache) {
       const page = await cache.getOrLoad<ProductPage>(
         PRODUCT_LISTS_KEY,
         async () => {
-          const { rows } = await db.readerPool.query<{ page: string }>({
-            name: 'products-page',
-            text: PRODUCT_PAGE_SQL,
-            values: [cursor ?? null, limit],
-          });
-          return new RawJson(rows[0]!.page);
+          try {
+            const { rows } = await db.readerPool.query<{ page: string }>({
+              name: 'products-page',
+              text: PRODUCT_PAGE_SQL,
+              values: [cursor ?? null, limit],
+            });
+            return new RawJson(rows[0]!.page);
+          } catch (err) {
+            // Not through Prisma, so the error handler cannot tell this pg failure from another client's: say it here.
+            throw err instanceof Error && databaseUnavailable(err)
+              ? new DependencyUnavailableError('database', err)
+              : err;
+          }
         },
         `${limit}:${cursor ?? ''}`,
       );
