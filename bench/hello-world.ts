@@ -4,7 +4,10 @@ import Fastify, { LogController } from 'fastify';
 
 // Request logging as the service does it by default (LOG_REQUESTS=errors: no line for a successful request),
 // so the ceiling does not pay for log lines the service does not write.
-const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, logController: new LogController({ disableRequestLogging: true }) });
+const app = Fastify({
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  logController: new LogController({ disableRequestLogging: true }),
+});
 app.get('/health', async () => ({ status: 'ok' }));
 app.get('/', async () => ({ hello: 'world' }));
 
