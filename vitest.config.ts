@@ -16,7 +16,15 @@ export default defineConfig({
       {
         test: {
           name: 'service',
-          include: ['service/**/*.test.ts', 'prisma/**/*.test.ts', 'web/**/*.test.ts', 'observability/**/*.test.ts', 'loadtest/**/*.test.ts', 'scripts/**/*.test.ts', 'lab/**/*.test.ts'],
+          include: [
+            'service/**/*.test.ts',
+            'prisma/**/*.test.ts',
+            'web/**/*.test.ts',
+            'observability/**/*.test.ts',
+            'loadtest/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'lab/**/*.test.ts',
+          ],
           environment: 'node',
           pool: 'forks',
           globalSetup: ['service/test/global-setup.ts'],

@@ -33,7 +33,9 @@ interface DmmfIndex {
 
 const dmmf = JSON.parse(
   wasm.get_dmmf(JSON.stringify({ prismaSchema: readFileSync(new URL('./schema.prisma', import.meta.url), 'utf8') })),
-) as { datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] } };
+) as {
+  datamodel: { models: DmmfModel[]; enums: { name: string; values: { name: string }[] }[]; indexes: DmmfIndex[] };
+};
 
 const models = dmmf.datamodel.models;
 const tableOf = (m: DmmfModel) => m.dbName ?? m.name;
@@ -80,7 +82,12 @@ afterAll(async () => {
 
 describe('migrations produce exactly the schema in schema.prisma', () => {
   it('has every table, and every column with a compatible type and nullability', async () => {
-    const { rows } = await db.pool.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
+    const { rows } = await db.pool.query<{
+      table_name: string;
+      column_name: string;
+      udt_name: string;
+      is_nullable: string;
+    }>(
       `SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`,
     );
     const columns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
@@ -135,7 +142,12 @@ describe('migrations produce exactly the schema in schema.prisma', () => {
   });
 
   it('has every foreign key of every relation', async () => {
-    const { rows } = await db.pool.query<{ table: string; columns: string[]; ref_table: string; ref_columns: string[] }>(
+    const { rows } = await db.pool.query<{
+      table: string;
+      columns: string[];
+      ref_table: string;
+      ref_columns: string[];
+    }>(
       `SELECT c.conrelid::regclass::text AS table, c.confrelid::regclass::text AS ref_table,
               (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(n, ord)
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n) AS columns,

@@ -9,7 +9,8 @@ import { ensureWebBuild } from '../web/build/build-web.js';
 const config = loadConfigOrExit();
 
 try {
-  if (await ensureDatabase(config.databaseUrl)) console.log(`Created database ${new URL(config.databaseUrl).pathname.slice(1)}`);
+  if (await ensureDatabase(config.databaseUrl))
+    console.log(`Created database ${new URL(config.databaseUrl).pathname.slice(1)}`);
   const applied = await applyMigrations(config.databaseUrl);
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
   const seeded = await seed({
@@ -20,7 +21,9 @@ try {
   });
   console.log(`Seeded ${seeded.products} new products; admin ${seeded.adminEmail}`);
 } catch (err) {
-  console.error(`Could not prepare the database at ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
+  console.error(
+    `Could not prepare the database at ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`,
+  );
   console.error('Is PostgreSQL running? (docker compose up -d starts one; see README)');
   process.exit(1);
 }
