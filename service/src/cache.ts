@@ -246,7 +246,6 @@ export function createCache(options: CacheOptions) {
   }
 
   return {
-    enabled: ttlSeconds > 0,
     /**
      * The cached value of `k` (or of `field` in hash `k`), else loads, stores and returns it. A stale value is
      * returned at once while it is refreshed in the background. A loader answering `undefined` means "nothing
