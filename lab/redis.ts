@@ -2,26 +2,12 @@
 // persistence, like the reliability tests' one (service/test/reliability/support/redis-server.ts), but
 // registered with the lab's process list so teardown and the "all gone" check see it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../service/test/reliability/support/ports.js';
+import { pingRedis } from '../service/test/reliability/support/redis-server.js';
 import { removeTempDir, stop, tempDir, track } from './processes.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
-
-function ping(port: number, timeoutMs = 300): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 export class RegionRedis {
   private proc?: ChildProcess;
@@ -64,7 +50,7 @@ export class RegionRedis {
     proc.once('error', () => {});
     this.proc = track(proc);
     const deadline = Date.now() + 5_000;
-    while (!(await ping(this.port))) {
+    while (!(await pingRedis(this.port))) {
       if (proc.exitCode !== null || proc.pid === undefined)
         throw new Error(`redis-server (${REDIS_SERVER}) for ${this.region} did not start`);
       if (Date.now() > deadline)

@@ -12,7 +12,7 @@ import { exitOf, kill, track } from './processes.js';
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
 /** One PING over a raw socket: true when the server answers +PONG within `timeoutMs`. */
-function ping(port: number, timeoutMs = 300): Promise<boolean> {
+export function pingRedis(port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     const done = (ok: boolean) => {
@@ -59,7 +59,7 @@ export class RedisServer {
     ];
     this.proc = track(spawn(REDIS_SERVER, args, { stdio: 'ignore' }));
     const deadline = Date.now() + 5_000;
-    while (!(await ping(this.port))) {
+    while (!(await pingRedis(this.port))) {
       if (this.proc.exitCode !== null) throw new Error(`redis-server exited with ${this.proc.exitCode}`);
       if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not answer within 5 s`);
       await sleep(50);
