@@ -20,6 +20,34 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
+/** The summary of one step, or of several steps' requests taken together. */
+function summarizeStep(
+  step: string,
+  latencies: readonly number[],
+  errors: number,
+  statuses: Map<number, number>,
+): StepSummary {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    step,
+    count: sorted.length,
+    errors,
+    errorRate: sorted.length > 0 ? errors / sorted.length : 0,
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted.at(-1) ?? 0,
+    statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
+  };
+}
+
+/** Responses per status code, added up over several steps. */
+function mergeStatuses(steps: Iterable<StepStats>): Map<number, number> {
+  const merged = new Map<number, number>();
+  for (const s of steps) for (const [code, n] of s.statuses) merged.set(code, (merged.get(code) ?? 0) + n);
+  return merged;
+}
+
 class StepStats {
   readonly latencies: number[] = [];
   errors = 0;
@@ -63,48 +91,22 @@ export class Stats {
   /** One summary over several steps together, e.g. every catalog read of a journey ("catalog"). */
   group(label: string, steps: readonly string[]): StepSummary {
     const members = steps.map((s) => this.#steps.get(s)).filter((s): s is StepStats => s !== undefined);
-    const statuses = new Map<number, number>();
-    for (const s of members) for (const [code, n] of s.statuses) statuses.set(code, (statuses.get(code) ?? 0) + n);
-    const sorted = members.flatMap((s) => s.latencies).sort((a, b) => a - b);
-    const errors = members.reduce((a, s) => a + s.errors, 0);
-    return {
-      step: label,
-      count: sorted.length,
-      errors,
-      errorRate: sorted.length > 0 ? errors / sorted.length : 0,
-      p50Ms: percentile(sorted, 0.5),
-      p95Ms: percentile(sorted, 0.95),
-      p99Ms: percentile(sorted, 0.99),
-      maxMs: sorted.at(-1) ?? 0,
-      statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
-    };
+    return summarizeStep(
+      label,
+      members.flatMap((s) => s.latencies),
+      members.reduce((a, s) => a + s.errors, 0),
+      mergeStatuses(members),
+    );
   }
 
   summarize(): { steps: StepSummary[]; total: StepSummary } {
-    const summarize = (step: string, latencies: number[], errors: number, statuses: Map<number, number>) => {
-      const sorted = [...latencies].sort((a, b) => a - b);
-      return {
-        step,
-        count: sorted.length,
-        errors,
-        errorRate: sorted.length > 0 ? errors / sorted.length : 0,
-        p50Ms: percentile(sorted, 0.5),
-        p95Ms: percentile(sorted, 0.95),
-        p99Ms: percentile(sorted, 0.99),
-        maxMs: sorted.at(-1) ?? 0,
-        statuses: Object.fromEntries([...statuses].sort(([a], [b]) => a - b)),
-      };
-    };
-    const steps = [...this.#steps].map(([name, s]) => summarize(name, s.latencies, s.errors, s.statuses));
-    const allStatuses = new Map<number, number>();
-    for (const s of this.#steps.values()) {
-      for (const [code, n] of s.statuses) allStatuses.set(code, (allStatuses.get(code) ?? 0) + n);
-    }
-    const total = summarize(
+    const steps = [...this.#steps].map(([name, s]) => summarizeStep(name, s.latencies, s.errors, s.statuses));
+    const all = [...this.#steps.values()];
+    const total = summarizeStep(
       'all steps',
-      [...this.#steps.values()].flatMap((s) => s.latencies),
+      all.flatMap((s) => s.latencies),
       this.#errors,
-      allStatuses,
+      mergeStatuses(all),
     );
     return { steps, total };
   }
