@@ -12,7 +12,7 @@ import { exitOf, kill, track } from './processes.js';
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
 /** One PING over a raw socket: true when the server answers +PONG within `timeoutMs`. */
-export function pingRedis(port: number, timeoutMs = 300): Promise<boolean> {
+function pingRedis(port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     const done = (ok: boolean) => {
@@ -24,6 +24,29 @@ export function pingRedis(port: number, timeoutMs = 300): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
+}
+
+/**
+ * Spawns a redis-server on `port` with no persistence (files in `dir`) and waits until it answers PING. `onSpawn`
+ * sees the process first, so the caller's cleanup tracks it even when it never answers.
+ */
+export async function spawnRedisServer(
+  port: number,
+  dir: string,
+  onSpawn: (proc: ChildProcess) => void = () => {},
+): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const proc = spawn(REDIS_SERVER, args, { stdio: 'ignore' });
+  proc.once('error', () => {});
+  onSpawn(proc);
+  const deadline = Date.now() + 5_000;
+  while (!(await pingRedis(port))) {
+    if (proc.exitCode !== null || proc.pid === undefined)
+      throw new Error(`redis-server (${REDIS_SERVER}) on ${port} exited with ${proc.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer within 5 s`);
+    await sleep(50);
+  }
+  return proc;
 }
 
 export class RedisServer {
@@ -45,25 +68,9 @@ export class RedisServer {
   /** Starts (or restarts) the server on its port and waits until it answers PING. */
   async start(): Promise<void> {
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) throw new Error('already running');
-    const args = [
-      '--port',
-      String(this.port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      this.dir,
-    ];
-    this.proc = track(spawn(REDIS_SERVER, args, { stdio: 'ignore' }));
-    const deadline = Date.now() + 5_000;
-    while (!(await pingRedis(this.port))) {
-      if (this.proc.exitCode !== null) throw new Error(`redis-server exited with ${this.proc.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not answer within 5 s`);
-      await sleep(50);
-    }
+    this.proc = await spawnRedisServer(this.port, this.dir, (proc) => {
+      this.proc = track(proc);
+    });
   }
 
   /** SIGKILL: the process is gone, its data with it, and the port refuses connections. */
