@@ -42,6 +42,15 @@ export async function expiryUnderLoad(opts: {
   connections: number;
   durationSec: number;
 }): Promise<ExpiryResult> {
+  // The measured load, the same for the run behind the slow query and for the control run after it.
+  const load = {
+    url: opts.baseUrl + opts.path,
+    connections: opts.connections,
+    duration: opts.durationSec,
+    pipelining: 1,
+    headers: ALB_HEADERS,
+    timeout: 10,
+  };
   const { result } = await withSlowProducts(opts.databaseUrl, opts.slowQueryMs, async (queries) => {
     const t0 = performance.now();
     const fill = await fetch(opts.baseUrl + opts.path);
@@ -49,32 +58,13 @@ export async function expiryUnderLoad(opts: {
     await fill.arrayBuffer();
     const fillMs = performance.now() - t0;
     // The same short warm-up as every other scenario (JIT, connections), not measured.
-    await autocannon({
-      url: opts.baseUrl + opts.path,
-      connections: opts.connections,
-      duration: 2,
-      headers: ALB_HEADERS,
-    });
+    await autocannon({ url: load.url, connections: load.connections, duration: 2, headers: ALB_HEADERS });
     const before = await queries();
-    const r = await autocannon({
-      url: opts.baseUrl + opts.path,
-      connections: opts.connections,
-      duration: opts.durationSec,
-      pipelining: 1,
-      headers: ALB_HEADERS,
-      timeout: 10,
-    });
+    const r = await autocannon(load);
     return { fillMs, r, slowQueries: (await queries()) - before };
   });
   const { r } = result;
-  const control = await autocannon({
-    url: opts.baseUrl + opts.path,
-    connections: opts.connections,
-    duration: opts.durationSec,
-    pipelining: 1,
-    headers: ALB_HEADERS,
-    timeout: 10,
-  });
+  const control = await autocannon(load);
   return {
     slowQueryMs: opts.slowQueryMs,
     ttlSeconds: opts.ttlSeconds,
