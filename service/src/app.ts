@@ -119,17 +119,6 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     if (app.draining) reply.header('connection', 'close');
     done();
   });
-  const SLOW_MS = 1_000;
-  if (config.logRequests === 'errors') {
-    app.addHook('onResponse', async (request, reply) => {
-      const ms = reply.elapsedTime;
-      if (reply.statusCode < 500 && ms <= SLOW_MS) return;
-      request.log.warn(
-        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(ms) },
-        'request failed or slow',
-      );
-    });
-  }
   registerValidation(app);
   registerErrorHandling(app);
   app.addSchema(ErrorBodySchema);

@@ -108,6 +108,12 @@ export function createCache(options: CacheOptions) {
   const key = (k: string) => `${prefix}cache:${k}`;
   const l1Key = (k: string, field?: string) => (field === undefined ? k : `${k}${SEPARATOR}${field}`);
   const generation = (k: string) => generations.get(k) ?? 0;
+  // Label children bound once: a cached read counts without building a label object.
+  const counted = metrics && {
+    hit: metrics.cacheRequests.labels('hit'),
+    miss: metrics.cacheRequests.labels('miss'),
+    error: metrics.cacheRequests.labels('error'),
+  };
 
   function fresh({ json, value }: { json: string; value?: unknown }): Entry {
     const freshUntil = now() + Math.round(ttlMs * (0.9 + Math.random() * 0.2));
@@ -268,7 +274,7 @@ export function createCache(options: CacheOptions) {
         const t = now();
         if (t < local.staleUntil) {
           if (t >= local.checkAt) refresh(k, field, loader);
-          metrics?.cacheRequests.inc({ result: 'hit' });
+          counted?.hit.inc();
           return new Cached<T>(local.json, 'hit', local.value as T | undefined);
         }
         l1.delete(id);
@@ -283,7 +289,7 @@ export function createCache(options: CacheOptions) {
       }
       const found = await pending;
       // Counted per request: a stampede of 200 on a cold key is 200 misses served by one query.
-      metrics?.cacheRequests.inc({ result: found?.result ?? 'miss' });
+      counted?.[found?.result ?? 'miss'].inc();
       return found;
     },
 
