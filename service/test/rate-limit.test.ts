@@ -40,4 +40,29 @@ describe('global rate limit (RATE_LIMIT_MAX per IP per minute)', () => {
     expect(codes).toEqual([200, 200, 200, 429, 429]);
     expect(Number(await ctx.app.deps.redis.client.get(`${ctx.prefix}rl:${ip}`))).toBeGreaterThanOrEqual(7);
   });
+
+  it('counts an IPv6 client by its /64 and an IPv4-mapped address as its IPv4 address', async () => {
+    const codes: number[] = [];
+    // Ten addresses of one /64 (one host can hold all of them): the eleventh request is over the limit.
+    for (let i = 1; i <= 11; i++) codes.push((await get(ctx.app, `2001:db8:0:7::${i.toString(16)}`)).statusCode);
+    expect(codes).toEqual([...Array(10).fill(200), 429]);
+    expect((await get(ctx.app, '2001:db8:0:8::1')).statusCode).toBe(200); // the next /64 is someone else
+    for (let i = 0; i < 10; i++) await get(ctx.app, '198.51.100.4');
+    expect((await get(ctx.app, '::ffff:198.51.100.4')).statusCode).toBe(429);
+  });
+
+  it('leaves routes with a limit of their own to it: logins do not use up the catalog limit', async () => {
+    const ip = '198.51.100.5';
+    const login = () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: ip,
+        payload: { email: 'nobody@example.com', password: 'not the password' },
+      });
+    for (let i = 0; i < 3; i++) expect((await login()).statusCode).toBe(401);
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) codes.push((await get(ctx.app, ip)).statusCode);
+    expect(codes).toEqual([...Array(10).fill(200), 429]);
+  });
 });

@@ -1,11 +1,11 @@
-// @fastify/rate-limit stores on node-redis v5 (the plugin's built-in Redis store only speaks ioredis, and a
+// Rate-limit counters on node-redis v5 (@fastify/rate-limit's built-in Redis store only speaks ioredis, and a
 // second Redis client just for rate limiting is not worth it). Hand-written, small, and both fixed-window:
-// - The global per-IP limit uses a batched store: each instance counts locally and adds its counts to the
-//   shared Redis counter every FLUSH_MS, learning the region-wide total in the same round trip. A request costs
-//   no Redis round trip, the limit holds across instances to within one flush interval of traffic, and while
-//   Redis is down each instance still enforces the limit on its own share.
-// - Routes with their own stricter limit (login, register) use an exact store: one atomic INCR per request,
-//   because there a few attempts too many matter more than a round trip.
+// - The global per-IP limit (ip-rate-limit.ts) uses a batched counter: each instance counts locally and adds its
+//   counts to the shared Redis counter every FLUSH_MS, learning the region-wide total in the same round trip. A
+//   request costs no Redis round trip, the limit holds across instances to within one flush interval of traffic,
+//   and while Redis is down each instance still enforces the limit on its own share.
+// - Routes with their own stricter limit (login, register) use @fastify/rate-limit with an exact store: one
+//   atomic INCR per request, because there a few attempts too many matter more than a round trip.
 import type { RedisClient } from '../redis.js';
 
 const FLUSH_MS = 100;
@@ -66,7 +66,7 @@ interface Counter {
 }
 
 /** Batched: local counting, shared totals through Redis every FLUSH_MS. */
-class BatchedStore {
+export class BatchedStore {
   private readonly counters = new Map<string, Counter>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -76,6 +76,11 @@ class BatchedStore {
   ) {}
 
   incr(key: string, callback: IncrCallback, timeWindow: number): void {
+    callback(null, this.count(key, timeWindow));
+  }
+
+  /** Counts one request for `key` now, synchronously: the region-wide count so far and the window's ms left. */
+  count(key: string, timeWindow: number): { current: number; ttl: number } {
     const now = Date.now();
     let counter = this.counters.get(key);
     if (!counter || now >= counter.resetAt) {
@@ -84,7 +89,7 @@ class BatchedStore {
     }
     counter.pending++;
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
-    callback(null, { current: counter.known + counter.pending, ttl: counter.resetAt - now });
+    return { current: counter.known + counter.pending, ttl: counter.resetAt - now };
   }
 
   private flush(): void {

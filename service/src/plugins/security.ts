@@ -1,7 +1,9 @@
 // Security headers (helmet, computed once), CORS for configured origins only, and per-IP rate limiting shared
-// through Redis so the limit holds across all instances of a region (rate-limit-store.ts). If Redis is down,
-// each instance enforces the limit on its own share, and the exact login limiter lets requests through
-// (skipOnError) rather than turning a cache outage into a site outage.
+// through Redis so the limits hold across all instances of a region: the global limit on every route
+// (ip-rate-limit.ts) and the stricter exact limits of the routes that declare their own (login, register), through
+// @fastify/rate-limit (rate-limit-store.ts). If Redis is down, each instance enforces the global limit on its own
+// share, and the exact login limiter lets requests through (skipOnError) rather than turning a cache outage into a
+// site outage.
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +11,7 @@ import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { ServiceConfig } from '../config.js';
 import { errorBody } from '../errors.js';
+import ipRateLimit from './ip-rate-limit.js';
 import { redisRateLimitStore } from './rate-limit-store.js';
 
 /** Headers for browsers and plug-ins long gone: bytes on every response and no protection today. */
@@ -88,9 +91,10 @@ async function securityPlugin(app: FastifyInstance) {
       maxAge: 600,
     });
   }
+  await app.register(ipRateLimit, { redis: redis.client, prefix: config.redisKeyPrefix, max: config.rateLimitMax });
+  // Only routes with a `rateLimit` of their own; the global limit is ip-rate-limit.ts.
   await app.register(fastifyRateLimit, {
-    global: config.rateLimitMax > 0,
-    max: config.rateLimitMax > 0 ? config.rateLimitMax : 1,
+    global: false,
     timeWindow: '1 minute',
     store: redisRateLimitStore(redis.client, config.redisKeyPrefix),
     skipOnError: true,
