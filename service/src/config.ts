@@ -170,7 +170,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     assetsBucket: env.ASSETS_BUCKET || undefined,
     assetsBucketRegion: str(env, 'ASSETS_BUCKET_REGION', env.AWS_REGION || env.REGION || 'us-east-1'),
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
-    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
+    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000_000),
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
