@@ -1,10 +1,11 @@
 // The hashing queue: bounded concurrency, a bounded queue with a deadline, and what a shopper sees when it is
 // full (503 + Retry-After in the API error shape) while the catalog keeps answering.
 import { scryptSync } from 'node:crypto';
+import { hash as argon2Hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, insertUser, type TestContext } from '../../test/helpers/app.js';
 import { createHashingQueue, defaultHashingQueueOptions, HashingBusyError } from './hashing-queue.js';
-import { hashPassword, useHashingQueue, verifyPassword } from './passwords.js';
+import { ARGON2ID, hashPassword, useHashingQueue, verifyPassword } from './passwords.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -80,9 +81,17 @@ describe('hashing queue', () => {
 describe('passwords', () => {
   it('hashes with argon2id at OWASP’s minimum cost and verifies', async () => {
     const stored = await hashPassword('correct horse battery');
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    // OWASP's 7 MiB, t=5 row (equal in defense to its 19 MiB, t=2 minimum).
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=7168,t=5,p=1\$/);
     expect(await verifyPassword('correct horse battery', stored)).toBe(true);
     expect(await verifyPassword('wrong horse battery', stored)).toBe(false);
+  });
+
+  it('still verifies accounts hashed at the 19 MiB, t=2 setting used before', async () => {
+    const stored = await argon2Hash('older-account-pw', { ...ARGON2ID, memoryCost: 19_456, timeCost: 2 });
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword('older-account-pw', stored)).toBe(true);
+    expect(await verifyPassword('another-pw', stored)).toBe(false);
   });
 
   it('still verifies accounts hashed with scrypt before argon2id', async () => {
