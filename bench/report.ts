@@ -162,7 +162,8 @@ function soakLines(soak: SoakResult): string[] {
     `${soak.durationSec} s measured after warm-up: ${rps(m.requestsPerSec)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ` +
       `${m.requests} requests, ${m.errors} errors (${(soak.errorRate * 100).toFixed(3)} %)`,
     `RSS start ${mb(soak.rssStartBytes)}, end ${mb(soak.rssEndBytes)}, max ${mb(soak.rssMaxBytes)}: growth ` +
-      `${(soak.rssGrowth * 100).toFixed(1)} % (limit 20 %) → ${soak.pass ? 'PASS' : 'FAIL'}`,
+      `${(soak.rssGrowth * 100).toFixed(1)} % (limit 20 %) → ${soak.pass ? 'PASS' : 'FAIL'}` +
+      (soak.peakRssBytes ? `; the process's peak (VmHWM, registrations included) ${mb(soak.peakRssBytes)}` : ''),
   ];
 }
 

@@ -31,7 +31,7 @@ import { type Machine, type Run, renderText, type ShopperMixResult, updateDocume
 import { cartSession, listCursors, registeredShopper, SHOPPER_PASSWORD } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
 import { type StampedeResult, stampede } from './stampede.js';
-import { evaluate } from './targets.js';
+import { evaluate, rssCheck } from './targets.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -213,7 +213,7 @@ async function runSoak(db: BenchDatabase): Promise<SoakResult> {
       const shoppers = await Promise.all(
         Array.from({ length: 40 }, (_, i) => registeredShopper(svc.url, `soak-${runId}-${i}@bench.test`)),
       );
-      return soak({
+      const result = await soak({
         service: svc,
         shopperCookies: shoppers,
         productIds: db.productIds,
@@ -222,6 +222,7 @@ async function runSoak(db: BenchDatabase): Promise<SoakResult> {
         warmupSec: 10,
         durationSec: Number(args['soak-duration']),
       });
+      return { ...result, peakRssBytes: await svc.peakRssBytes() };
     },
   );
 }
@@ -486,6 +487,13 @@ async function main(): Promise<number> {
     const run: Run = { machine: info, ...(await runBench(db)) };
     if (!args['no-mix']) run.shopperMix = await runShopperMix(db);
     if (!args['no-soak']) run.soak = await runSoak(db);
+    // The memory target covers the shopper mix's and the soak's processes too, not only the first one.
+    const rss = run.checks.findIndex((c) => c.target.startsWith('service peak RSS'));
+    run.checks[rss] = rssCheck([
+      { name: 'cached scenarios', bytes: run.peakRssBytes },
+      ...(run.shopperMix ? [{ name: 'shopper mix', bytes: run.shopperMix.peakRssBytes }] : []),
+      ...(run.soak?.peakRssBytes ? [{ name: 'soak', bytes: run.soak.peakRssBytes }] : []),
+    ]);
     process.stdout.write(renderText(run));
     if (!args['no-write']) {
       const doc = new URL('../docs/benchmarks.md', import.meta.url);

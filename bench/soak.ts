@@ -15,6 +15,8 @@ export interface SoakResult {
   rssStartBytes: number;
   rssEndBytes: number;
   rssMaxBytes: number;
+  /** VmHWM of the soak's service process at the end (set by the bench, not by soak()). */
+  peakRssBytes?: number;
   rssGrowth: number;
   pass: boolean;
 }

@@ -18,9 +18,12 @@ const common = { platform: 'node', target: 'node20', sourcemap: 'linked', logLev
 await build({
   ...common,
   entryPoints: [new URL('src/server.ts', import.meta.url).pathname],
-  outfile: `${staging}server.js`,
+  outdir: staging,
   bundle: true,
   format: 'esm',
+  // Modules the service imports on first use (the S3 SDK, for uploads) go into chunks of their own, read only then.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // Whitespace and syntax minified (smaller source parses faster), identifiers not: names then stay as written
   // (error classes are told apart by name in logs) without esbuild's keepNames, which wraps every named closure
   // in an Object.defineProperty(fn, 'name') call each time it is created: per request in Fastify's own code
@@ -46,8 +49,18 @@ await build({
   format: 'cjs',
 });
 
-await mkdir(outdir, { recursive: true });
-// The bundle before its entry point, so a new main.cjs never starts an older server.js.
-const files = (await readdir(staging)).sort((a, b) => Number(a.startsWith('main')) - Number(b.startsWith('main')));
+await mkdir(`${outdir}chunks`, { recursive: true });
+// Chunks first (their names carry a content hash, so they never replace a file an older bundle reads), then the
+// bundle, then its entry point, so a new main.cjs never starts an older server.js.
+const chunks = await readdir(`${staging}chunks`).catch(() => []);
+for (const chunk of chunks) await rename(`${staging}chunks/${chunk}`, `${outdir}chunks/${chunk}`);
+const files = (await readdir(staging, { withFileTypes: true }))
+  .filter((entry) => entry.isFile())
+  .map((entry) => entry.name)
+  .sort((a, b) => Number(a.startsWith('main')) - Number(b.startsWith('main')));
 for (const file of files) await rename(`${staging}${file}`, `${outdir}${file}`);
 await rm(staging, { recursive: true, force: true });
+// Chunks of earlier builds are referenced by nothing now.
+for (const chunk of await readdir(`${outdir}chunks`)) {
+  if (!chunks.includes(chunk)) await rm(`${outdir}chunks/${chunk}`, { force: true });
+}

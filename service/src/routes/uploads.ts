@@ -1,8 +1,7 @@
 // Product image uploads go straight from the admin's browser to S3 with a presigned POST: the service signs
 // a policy that only allows one key, image content types and a bounded size, and never handles the bytes.
 import { randomUUID } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, NotFoundError } from '../errors.js';
 import { errorResponses, IdParamsSchema } from '../schemas/common.js';
@@ -22,8 +21,16 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Credentials come from the instance profile in AWS (the SDK's default chain). Every region uploads to the
   // primary region's bucket, which replicates to the others, so an image added in London is everywhere.
-  const s3 = config.assetsBucket ? new S3Client({ region: config.assetsBucketRegion }) : undefined;
-  app.addHook('onClose', async () => s3?.destroy());
+  // The S3 SDK loads on the first upload, not at start-up (s3-signer.ts says why).
+  let s3: Promise<{ client: S3Client; presign: typeof import('./s3-signer.js').createPresignedPost }> | undefined;
+  const signer = () =>
+    (s3 ??= import('./s3-signer.js').then(({ createS3Client, createPresignedPost }) => ({
+      client: createS3Client(config.assetsBucketRegion),
+      presign: createPresignedPost,
+    })));
+  app.addHook('onClose', async () => {
+    if (s3) (await s3.catch(() => undefined))?.client.destroy();
+  });
 
   app.post(
     '/api/products/:id/image-upload',
@@ -38,14 +45,14 @@ const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!s3 || !config.assetsBucket)
-        throw new HttpError(503, 'Image uploads are not configured (ASSETS_BUCKET is not set)');
+      if (!config.assetsBucket) throw new HttpError(503, 'Image uploads are not configured (ASSETS_BUCKET is not set)');
       const product = (await products.getProduct(request.params.id))?.value;
       if (!product) throw new NotFoundError('Product not found');
       const contentType = request.body.contentType as ImageType;
       // `assets/` is the prefix CloudFront serves from the bucket at /assets/*.
       const path = `products/${product.id}/${randomUUID()}.${IMAGE_TYPES[contentType]}`;
-      const { url, fields } = await createPresignedPost(s3, {
+      const { client, presign } = await signer();
+      const { url, fields } = await presign(client, {
         Bucket: config.assetsBucket,
         Key: `assets/${path}`,
         Conditions: [
