@@ -1,5 +1,5 @@
-// Prometheus metrics owned by the service itself (request metrics come from fastify-metrics in
-// plugins/metrics.ts). One registry per app instance, so tests can run several apps in one process.
+// Prometheus metrics owned by the service itself (the request-duration histogram and the default process metrics
+// are registered by plugins/metrics.ts). One registry per app instance, so tests can run several apps in one process.
 import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface PoolStats {

@@ -109,6 +109,15 @@ describe('health and operations endpoints', () => {
     expect(text).toMatch(/process_resident_memory_bytes\{region="test-region-1"\}/);
   });
 
+  it('/metrics times registered routes only: a scan of random paths creates no series', async () => {
+    await ctx.app.inject({ url: '/api/no-such-path-7f3a' });
+    await ctx.app.inject({ url: '/wp-login.php' });
+    const text = (await ctx.app.inject({ url: '/metrics' })).body;
+    expect(text).not.toContain('no-such-path-7f3a');
+    expect(text).not.toContain('wp-login');
+    expect(text).not.toMatch(/http_request_duration_seconds_count\{[^}]*route="\/metrics"/);
+  });
+
   it('/docs serves the OpenAPI document generated from the route schemas', async () => {
     const res = await ctx.app.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
