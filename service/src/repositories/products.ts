@@ -15,7 +15,9 @@ export const PRODUCT_LISTS_KEY = 'products:lists';
  * One list page (keyset by id, $1 = cursor or null, $2 = limit) as the JSON text of a ProductPage, built by
  * PostgreSQL: the catalog's hottest database read skips Prisma's row mapping and JSON.stringify, and the text
  * is cached and sent as it is (docs/benchmarks.md: the cache-off list path against a raw-pg ceiling). The nil
- * uuid stands for "no cursor" so that the index range scan is the plan for both.
+ * uuid stands for "no cursor" so that the index range scan is the plan for both. Items are `row_to_json`, joined
+ * with commas: compact JSON, where json_build_object and json_agg write `"key" : value` and a line break between
+ * items (≈ 5 % more bytes on every page a shopper downloads).
  */
 const PRODUCT_PAGE_SQL = `
 WITH page AS (
@@ -27,11 +29,13 @@ WITH page AS (
 ), shown AS (
   SELECT * FROM page ORDER BY id LIMIT $2::int
 )
-SELECT json_build_object(
-  'items', COALESCE((SELECT json_agg(json_build_object('id', id, 'sku', sku, 'name', name, 'description', description,
-    'priceCents', price_cents, 'currency', currency, 'stock', stock, 'imageUrl', image_url) ORDER BY id) FROM shown), '[]'),
-  'nextCursor', CASE WHEN (SELECT count(*) FROM page) > $2::int THEN (SELECT id FROM shown ORDER BY id DESC LIMIT 1) END
-)::text AS page`;
+SELECT '{"items":[' || COALESCE((
+    SELECT string_agg(row_to_json(item)::text, ',' ORDER BY item.id)
+      FROM (SELECT id, sku, name, description, price_cents AS "priceCents", currency, stock, image_url AS "imageUrl"
+              FROM shown) AS item), '')
+  || '],"nextCursor":'
+  || COALESCE(to_json(CASE WHEN (SELECT count(*) FROM page) > $2::int THEN (SELECT id FROM shown ORDER BY id DESC LIMIT 1) END)::text, 'null')
+  || '}' AS page`;
 
 export function toProduct(row: ProductRow): Product {
   return {
