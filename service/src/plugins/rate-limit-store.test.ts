@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearRedisPrefix } from '../../test/helpers/app.js';
 import { REDIS_URL } from '../../test/helpers/env.js';
 import { createRedis, type Redis } from '../redis.js';
-import { redisRateLimitStore } from './rate-limit-store.js';
+import { BatchedStore, redisRateLimitStore } from './rate-limit-store.js';
 
 const silent = { warn() {}, info() {} } as unknown as FastifyBaseLogger;
 const prefix = `edgecart-test:${randomBytes(5).toString('hex')}:`;
@@ -39,6 +39,11 @@ function newStore(client: Redis['client'] = redis.client): Store {
   return new Store() as unknown as Store;
 }
 
+/** The batched store of the global limit, as ip-rate-limit.ts builds it. */
+function newBatchedStore(client: Redis['client'] = redis.client): BatchedStore {
+  return new BatchedStore(client, `${prefix}rl:`);
+}
+
 function incr(store: Store, key: string, windowMs = WINDOW_MS) {
   return new Promise<{ current: number; ttl: number }>((resolve, reject) =>
     store.incr(key, (err, result) => (err ? reject(err) : resolve(result!)), windowMs),
@@ -47,9 +52,9 @@ function incr(store: Store, key: string, windowMs = WINDOW_MS) {
 
 describe('batched store (the global per-IP limit)', () => {
   it('counts each request at once, without waiting for Redis, then adds the counts to Redis in one flush', async () => {
-    const store = newStore();
+    const store = newBatchedStore();
     const seen = [];
-    for (let i = 0; i < 3; i++) seen.push(await incr(store, 'ip-a'));
+    for (let i = 0; i < 3; i++) seen.push(store.count('ip-a', WINDOW_MS));
     expect(seen.map((r) => r.current)).toEqual([1, 2, 3]);
     expect(seen.every((r) => r.ttl > 0 && r.ttl <= WINDOW_MS)).toBe(true);
     expect(await redis.client.get(`${prefix}rl:ip-a`)).toBeNull();
@@ -61,30 +66,30 @@ describe('batched store (the global per-IP limit)', () => {
   });
 
   it('learns the region-wide total from Redis: counts of another instance count here after a flush', async () => {
-    const [here, there] = [newStore(), newStore()];
-    for (let i = 0; i < 5; i++) await incr(there, 'ip-b');
+    const [here, there] = [newBatchedStore(), newBatchedStore()];
+    for (let i = 0; i < 5; i++) there.count('ip-b', WINDOW_MS);
     await sleep(FLUSHED_MS);
-    expect((await incr(here, 'ip-b')).current).toBe(1); // not learnt yet: this instance has not flushed
+    expect(here.count('ip-b', WINDOW_MS).current).toBe(1); // not learnt yet: this instance has not flushed
     await sleep(FLUSHED_MS);
-    expect((await incr(here, 'ip-b')).current).toBe(7); // 5 there + 1 flushed here + this one
+    expect(here.count('ip-b', WINDOW_MS).current).toBe(7); // 5 there + 1 flushed here + this one
   });
 
   it('starts a new window once the old one has ended', async () => {
-    const store = newStore();
-    expect((await incr(store, 'ip-c', 200)).current).toBe(1);
-    expect((await incr(store, 'ip-c', 200)).current).toBe(2);
+    const store = newBatchedStore();
+    expect(store.count('ip-c', 200).current).toBe(1);
+    expect(store.count('ip-c', 200).current).toBe(2);
     await sleep(400);
-    expect((await incr(store, 'ip-c', 200)).current).toBe(1);
+    expect(store.count('ip-c', 200).current).toBe(1);
   });
 
   it('keeps counting on its own while Redis is unavailable, so the limit still holds per instance', async () => {
     const offline = createRedis('redis://127.0.0.1:1', silent);
     expect(await offline.connect(100)).toBe(false); // connecting, and failing, in the background
     try {
-      const store = newStore(offline.client);
-      for (let i = 0; i < 4; i++) await incr(store, 'ip-d');
+      const store = newBatchedStore(offline.client);
+      for (let i = 0; i < 4; i++) store.count('ip-d', WINDOW_MS);
       await sleep(FLUSHED_MS); // the flush fails; the counts are kept
-      expect((await incr(store, 'ip-d')).current).toBe(5);
+      expect(store.count('ip-d', WINDOW_MS).current).toBe(5);
     } finally {
       await offline.close();
     }

@@ -65,7 +65,7 @@ interface Counter {
   flushing: boolean;
 }
 
-/** Batched: local counting, shared totals through Redis every FLUSH_MS. */
+/** Batched (the global per-IP limit, ip-rate-limit.ts): local counting, shared totals through Redis every FLUSH_MS. */
 export class BatchedStore {
   private readonly counters = new Map<string, Counter>();
   private timer: NodeJS.Timeout | undefined;
@@ -74,10 +74,6 @@ export class BatchedStore {
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
-
-  incr(key: string, callback: IncrCallback, timeWindow: number): void {
-    callback(null, this.count(key, timeWindow));
-  }
 
   /** Counts one request for `key` now, synchronously: the region-wide count so far and the window's ms left. */
   count(key: string, timeWindow: number): { current: number; ttl: number } {
@@ -121,16 +117,14 @@ export class BatchedStore {
         });
     }
   }
-
-  /** A route with a limit of its own (login, register) counts exactly. */
-  child(routeOptions: RouteOptions): ExactStore {
-    return new ExactStore(this.redis, this.keyPrefix).child(routeOptions);
-  }
 }
 
-/** The store class @fastify/rate-limit instantiates (it passes only its options, hence the closure). */
+/**
+ * The store class @fastify/rate-limit instantiates (it passes only its options, hence the closure). It serves only
+ * the routes with a limit of their own (the plugin's global limit is off), each through child(): exact counts.
+ */
 export function redisRateLimitStore(redis: RedisClient, prefix: string) {
-  return class NodeRedisRateLimitStore extends BatchedStore {
+  return class NodeRedisRateLimitStore extends ExactStore {
     constructor() {
       super(redis, `${prefix}rl:`);
     }
