@@ -414,7 +414,6 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     byIdDb,
     stampedeOn: stampedes[0]!,
     expiry,
-    peakRssBytes,
     startupsMs: serviceStartups,
   });
   return {
@@ -487,13 +486,14 @@ async function main(): Promise<number> {
     const run: Run = { machine: info, ...(await runBench(db)) };
     if (!args['no-mix']) run.shopperMix = await runShopperMix(db);
     if (!args['no-soak']) run.soak = await runSoak(db);
-    // The memory target covers the shopper mix's and the soak's processes too, not only the first one.
-    const rss = run.checks.findIndex((c) => c.target.startsWith('service peak RSS'));
-    run.checks[rss] = rssCheck([
-      { name: 'cached scenarios', bytes: run.peakRssBytes },
-      ...(run.shopperMix ? [{ name: 'shopper mix', bytes: run.shopperMix.peakRssBytes }] : []),
-      ...(run.soak?.peakRssBytes ? [{ name: 'soak', bytes: run.soak.peakRssBytes }] : []),
-    ]);
+    // The memory target covers every service process measured: the cached scenarios', the shopper mix's, the soak's.
+    run.checks.push(
+      rssCheck([
+        { name: 'cached scenarios', bytes: run.peakRssBytes },
+        ...(run.shopperMix ? [{ name: 'shopper mix', bytes: run.shopperMix.peakRssBytes }] : []),
+        ...(run.soak?.peakRssBytes ? [{ name: 'soak', bytes: run.soak.peakRssBytes }] : []),
+      ]),
+    );
     process.stdout.write(renderText(run));
     if (!args['no-write']) {
       const doc = new URL('../docs/benchmarks.md', import.meta.url);

@@ -19,7 +19,6 @@ export interface Figures {
   byIdDb: Measurement;
   stampedeOn: StampedeResult;
   expiry: ExpiryResult;
-  peakRssBytes: number;
   /** Spawn to /health 200 of every service process of the run. */
   startupsMs: number[];
 }
@@ -86,7 +85,6 @@ export function evaluate(f: Figures): Check[] {
       measured: `${e.slowQueries} in ${e.durationSec} s (≤ ${e.maxExpiries} expiries), ${e.errors} errors (control: ${e.control.errors})`,
       pass: e.slowQueries >= 1 && e.slowQueries <= e.maxExpiries && e.errors === 0 && e.control.errors === 0,
     },
-    rssCheck([{ name: 'cached scenarios', bytes: f.peakRssBytes }]),
     {
       target: 'start-up to /health 200 < 1 s (#11; median of the service starts)',
       measured: `${startup.toFixed(0)} ms (${f.startupsMs.map((s) => s.toFixed(0)).join(' / ')})`,

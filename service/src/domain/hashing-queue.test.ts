@@ -79,7 +79,7 @@ describe('hashing queue', () => {
 });
 
 describe('passwords', () => {
-  it('hashes with argon2id at OWASP’s minimum cost and verifies', async () => {
+  it('hashes with argon2id at OWASP’s minimum strength and verifies', async () => {
     const stored = await hashPassword('correct horse battery');
     // OWASP's 7 MiB, t=5 row (equal in defense to its 19 MiB, t=2 minimum).
     expect(stored).toMatch(/^\$argon2id\$v=19\$m=7168,t=5,p=1\$/);

@@ -1,6 +1,6 @@
 // Prometheus metrics at /metrics: the request duration histogram by route and status, the process and event-loop
 // metrics of prom-client, and the service's own counters (metrics.ts). All carry the region label so dashboards
-// split Mumbai from London. The same hook logs the failed and the slow requests (LOG_REQUESTS=errors).
+// split Mumbai from London. The plugin also logs the failed and the slow requests (LOG_REQUESTS=errors).
 //
 // Hand-written on prom-client instead of fastify-metrics, for cost: fastify-metrics starts a prom-client timer per
 // request in an onRequest hook (a WeakMap entry, process.hrtime, two closures) and builds and hashes a fresh label
