@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../test/helpers/env.js';
-import { type Cache, createCache, RawJson } from './cache.js';
+import { type Cache, Cached, createCache, RawJson } from './cache.js';
 import { createRedis, type Redis, type RedisClient } from './redis.js';
 
 let redis: Redis;
@@ -81,6 +81,30 @@ describe('stale-while-revalidate', () => {
     await settle();
     expect((await cache.getOrLoad('product:1', loader))?.value).toEqual({ version: 2 });
     expect(loads).toBe(2);
+  });
+
+  it('an L1 hit, fresh or stale, is answered synchronously (no promise); a miss is a promise', async () => {
+    const { cache, clock } = makeCache({ ttlSeconds: 10, l1TtlMs: 5_000 });
+    let loads = 0;
+    const loader = async () => ({ version: ++loads });
+    const cold = cache.getOrLoad('product:2', loader);
+    expect(cold).toBeInstanceOf(Promise);
+    await cold;
+
+    const warm = cache.getOrLoad('product:2', loader);
+    expect(warm).toBeInstanceOf(Cached);
+    expect([(warm as Cached<unknown>).value, (warm as Cached<unknown>).result]).toEqual([{ version: 1 }, 'hit']);
+
+    clock.t += 12_000; // stale: still served at once, and the one refresh starts behind it
+    const stale = cache.getOrLoad('product:2', loader);
+    expect(stale).toBeInstanceOf(Cached);
+    expect((stale as Cached<unknown>).value).toEqual({ version: 1 });
+    await settle();
+    expect(loads).toBe(2);
+    expect((cache.getOrLoad('product:2', loader) as Cached<unknown>).value).toEqual({ version: 2 });
+
+    clock.t += 60_000; // past the hard TTL: never served, so a load (a promise) again
+    expect(cache.getOrLoad('product:2', loader)).toBeInstanceOf(Promise);
   });
 
   it('an instance whose L1 turned stale picks up the refresh another instance already stored in Redis', async () => {

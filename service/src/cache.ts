@@ -237,6 +237,14 @@ export function createCache(options: CacheOptions) {
     return load(k, field, loader, shared === null);
   }
 
+  /** The cache turned off (ttlSeconds 0): every read is a load. */
+  async function loadUncached<T>(loader: () => Promise<T | RawJson | undefined>): Promise<Cached<T> | undefined> {
+    const value = await loader();
+    if (value === undefined) return undefined;
+    const loaded = serialise(value);
+    return new Cached<T>(loaded.json, 'miss', loaded.value as T | undefined);
+  }
+
   if (options.subscribe && ttlSeconds > 0) {
     options
       .subscribe(channel, (message) => {
@@ -251,46 +259,59 @@ export function createCache(options: CacheOptions) {
       });
   }
 
+  /** The L1 copy when it may be served (fresh or stale); a stale or due copy starts its background refresh. */
+  function fromL1<T>(id: string, k: string, field: string | undefined, loader: () => Promise<T | RawJson | undefined>) {
+    const local = l1.get(id);
+    if (!local) return undefined;
+    const t = now();
+    if (t >= local.staleUntil) {
+      l1.delete(id);
+      return undefined;
+    }
+    if (t >= local.checkAt) refresh(k, field, loader);
+    counted?.hit.inc();
+    return new Cached<T>(local.json, 'hit', local.value as T | undefined);
+  }
+
+  async function fromRedisOrLoader<T>(
+    id: string,
+    k: string,
+    field: string | undefined,
+    loader: () => Promise<T | RawJson | undefined>,
+  ): Promise<Cached<T> | undefined> {
+    let pending = options.singleFlight ? (inFlight.get(id) as Promise<Cached<T> | undefined> | undefined) : undefined;
+    if (!pending) {
+      pending = fetch(k, field, loader);
+      if (options.singleFlight) {
+        inFlight.set(id, pending);
+        pending.finally(() => inFlight.delete(id)).catch(() => {});
+      }
+    }
+    const found = await pending;
+    // Counted per request: a stampede of 200 on a cold key is 200 misses served by one query.
+    counted?.[found?.result ?? 'miss'].inc();
+    return found;
+  }
+
   return {
     /**
      * The cached value of `k` (or of `field` in hash `k`), else loads, stores and returns it. A stale value is
      * returned at once while it is refreshed in the background. A loader answering `undefined` means "nothing
      * there"; that is not cached and comes back as undefined. A loader may answer RawJson (JSON text of a T).
+     *
+     * An L1 hit comes back synchronously, as the value itself (no promise): the warm catalog read, the hottest
+     * path of the service, then costs no promise and no trip through the microtask queue between the route and
+     * the response. Anything else comes back as a promise. `await` works for both; a hot route checks
+     * `instanceof Cached` to send a hit at once.
      */
-    async getOrLoad<T>(
+    getOrLoad<T>(
       k: string,
       loader: () => Promise<T | RawJson | undefined>,
       field?: string,
-    ): Promise<Cached<T> | undefined> {
-      if (ttlSeconds <= 0) {
-        const value = await loader();
-        if (value === undefined) return undefined;
-        const loaded = serialise(value);
-        return new Cached<T>(loaded.json, 'miss', loaded.value as T | undefined);
-      }
+    ): Cached<T> | Promise<Cached<T> | undefined> {
+      if (ttlSeconds <= 0) return loadUncached(loader);
       const id = l1Key(k, field);
-      const local = l1.get(id);
-      if (local) {
-        const t = now();
-        if (t < local.staleUntil) {
-          if (t >= local.checkAt) refresh(k, field, loader);
-          counted?.hit.inc();
-          return new Cached<T>(local.json, 'hit', local.value as T | undefined);
-        }
-        l1.delete(id);
-      }
-      let pending = options.singleFlight ? (inFlight.get(id) as Promise<Cached<T> | undefined> | undefined) : undefined;
-      if (!pending) {
-        pending = fetch(k, field, loader);
-        if (options.singleFlight) {
-          inFlight.set(id, pending);
-          pending.finally(() => inFlight.delete(id)).catch(() => {});
-        }
-      }
-      const found = await pending;
-      // Counted per request: a stampede of 200 on a cold key is 200 misses served by one query.
-      counted?.[found?.result ?? 'miss'].inc();
-      return found;
+      return fromL1<T>(id, k, field, loader) ?? fromRedisOrLoader(id, k, field, loader);
     },
 
     /**

@@ -1,6 +1,6 @@
 // The catalog's data access: product reads through the cache (cache.ts), and every product write, which
 // invalidates the cached views it changed. Writes live here and only here, so no write path can forget the cache.
-import { type Cache, RawJson } from '../cache.js';
+import { type Cache, type Cached, RawJson } from '../cache.js';
 import type { Database } from '../db.js';
 import { AlreadyExistsError, DependencyUnavailableError, databaseUnavailable, NotFoundError } from '../errors.js';
 import type { Product as ProductRow } from '../generated/prisma/client.js';
@@ -55,10 +55,12 @@ export function createProductRepository(db: Database, cache: Cache) {
   const invalidate = (ids: readonly string[]) => cache.invalidate(...ids.map(productKey), PRODUCT_LISTS_KEY);
 
   return {
-    /** Keyset pagination by id: stable under inserts, and every page is one index range scan. */
-    async listProducts(limit: number, cursor: string | undefined) {
-      // A page always exists (possibly empty), so the loader never answers undefined.
-      const page = await cache.getOrLoad<ProductPage>(
+    /**
+     * Keyset pagination by id: stable under inserts, and every page is one index range scan. An L1 hit comes back
+     * synchronously (cache.ts), anything else as a promise; a page always exists (possibly empty).
+     */
+    listProducts(limit: number, cursor: string | undefined) {
+      return cache.getOrLoad<ProductPage>(
         PRODUCT_LISTS_KEY,
         async () => {
           try {
@@ -76,11 +78,10 @@ export function createProductRepository(db: Database, cache: Cache) {
           }
         },
         `${limit}:${cursor ?? ''}`,
-      );
-      return page!;
+      ) as Cached<ProductPage> | Promise<Cached<ProductPage>>;
     },
 
-    /** The product (cached), or undefined when there is none. */
+    /** The product (cached), or undefined when there is none; an L1 hit synchronously, else a promise. */
     getProduct(id: string) {
       return cache.getOrLoad<Product>(productKey(id), async () => {
         const row = await db.reader.product.findUnique({ where: { id } });

@@ -2,6 +2,7 @@
 // writes are admin-only and live in the session scope (see app.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
+import type { Cached } from '../cache.js';
 import { NotFoundError } from '../errors.js';
 import { errorResponses, IdParamsSchema } from '../schemas/common.js';
 import {
@@ -14,14 +15,30 @@ import {
 import { requireAdmin } from './guards.js';
 
 /**
- * Sends already-serialised JSON (a cache entry) as it is. Fastify does not re-serialise a string; the text was
- * produced by JSON.stringify of the same Product shape the schema describes.
+ * Sends a cache entry's JSON text as it is (no parse, no re-serialise: it was produced by JSON.stringify of the
+ * schema's shape, or by PostgreSQL in that shape). Fastify does not re-serialise a string.
  */
-function sendJson(reply: FastifyReply, json: string, hit: boolean) {
-  return reply
-    .header('x-cache', hit ? 'hit' : 'miss')
+function sendCached(reply: FastifyReply, found: Cached<unknown>) {
+  reply
+    .header('x-cache', found.hit ? 'hit' : 'miss')
     .type('application/json; charset=utf-8')
-    .send(json);
+    .send(found.json);
+}
+
+/**
+ * Answers with a cached read. An L1 hit is sent synchronously: the handler is a plain function returning nothing,
+ * so the warmest path of the service makes no promise at all. Otherwise Fastify gets the promise of the read
+ * (its rejection becomes the error response).
+ */
+function answer(
+  reply: FastifyReply,
+  found: Cached<unknown> | undefined | Promise<Cached<unknown> | undefined>,
+  notFound?: string,
+): Promise<void> | undefined {
+  if (found instanceof Promise) return found.then((loaded) => answer(reply, loaded, notFound));
+  if (!found) throw new NotFoundError(notFound ?? 'Not found');
+  sendCached(reply, found);
+  return undefined;
 }
 
 export const publicProductRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,11 +54,7 @@ export const publicProductRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ProductPageSchema, ...errorResponses(400, 429) },
       },
     },
-    async (request, reply) => {
-      const page = await products.listProducts(request.query.limit, request.query.cursor);
-      // The cached JSON text goes out as it is: no parse and re-serialise on the hot path.
-      return sendJson(reply, page.json, page.hit);
-    },
+    (request, reply) => answer(reply, products.listProducts(request.query.limit, request.query.cursor)),
   );
 
   app.get(
@@ -54,11 +67,7 @@ export const publicProductRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ProductSchema, ...errorResponses(400, 404, 429) },
       },
     },
-    async (request, reply) => {
-      const product = await products.getProduct(request.params.id);
-      if (!product) throw new NotFoundError('Product not found');
-      return sendJson(reply, product.json, product.hit);
-    },
+    (request, reply) => answer(reply, products.getProduct(request.params.id), 'Product not found'),
   );
 };
 
