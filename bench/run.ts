@@ -4,7 +4,7 @@
 //   npm run bench -- --soak       only the soak
 //   npm run bench -- --no-soak    everything but the soak
 //   npm run bench -- --no-mix     without the shopper mix (issue #11, 60 s)
-// Options: --duration S (per scenario and round, 5), --rounds N (3), --warmup S (first round, 3), --connections N (50), --soak-duration S (60),
+// Options: --duration S (per scenario and round, 5), --rounds N (5), --warmup S (first round, 3), --connections N (50), --soak-duration S (60),
 //          --slow-ms MS (stampede's slow query, 300), --no-write (leave docs/benchmarks.md alone),
 //          --node-args="FLAGS" (extra node flags for the service, e.g. --node-args=--max-old-space-size=192),
 //          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     'soak-duration': { type: 'string', default: '60' },
     'slow-ms': { type: 'string', default: '300' },
