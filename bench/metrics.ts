@@ -22,3 +22,28 @@ export function total(samples: Samples, name: string, labels: Record<string, str
   }
   return sum;
 }
+
+export interface GcSummary {
+  /** Wall-clock seconds between the two scrapes. */
+  wallSec: number;
+  majorCount: number;
+  majorSec: number;
+  minorCount: number;
+  minorSec: number;
+}
+
+/**
+ * The process's garbage collections between two scrapes (prom-client's default `nodejs_gc_duration_seconds`). A
+ * server whose per-request objects die young runs minor collections only, a few major ones a minute; dozens a
+ * second means objects are tenured that should not be (V8's allocation-site pretenuring, see service/Dockerfile).
+ */
+export function gcBetween(before: Samples, after: Samples, wallSec: number): GcSummary {
+  const diff = (name: string, kind: string) => total(after, name, { kind }) - total(before, name, { kind });
+  return {
+    wallSec,
+    majorCount: diff('nodejs_gc_duration_seconds_count', 'major'),
+    majorSec: diff('nodejs_gc_duration_seconds_sum', 'major'),
+    minorCount: diff('nodejs_gc_duration_seconds_count', 'minor'),
+    minorSec: diff('nodejs_gc_duration_seconds_sum', 'minor'),
+  };
+}

@@ -2,6 +2,7 @@
 import type { LoadTestReport } from '../loadtest/run.js';
 import type { SloCheck } from '../loadtest/slo.js';
 import type { ExpiryResult } from './expiry.js';
+import type { GcSummary } from './metrics.js';
 import type { Measurement } from './measure.js';
 import type { SoakResult } from './soak.js';
 import type { StampedeResult } from './stampede.js';
@@ -30,6 +31,8 @@ export interface Run {
   slowQueryMs: number;
   expiry: ExpiryResult;
   peakRssBytes: number;
+  /** Garbage collection in the process that served the cached scenarios, over the interleaved rounds. */
+  cachedGc?: GcSummary;
   /** Spawn to /health 200 of every service process of the run, in start order. */
   startupsMs: number[];
   checks: Check[];
@@ -41,6 +44,15 @@ export interface ShopperMixResult {
   report: LoadTestReport;
   checks: SloCheck[];
   peakRssBytes: number;
+}
+
+export function gcLine(gc: GcSummary): string {
+  const pct = (sec: number) => `${((100 * sec) / gc.wallSec).toFixed(1)} %`;
+  return (
+    `Garbage collection in that process over the ${Math.round(gc.wallSec)} s of rounds (its own and the login and cart scenarios' load): ` +
+    `${gc.majorCount} major (${(gc.majorSec * 1000).toFixed(0)} ms, ${pct(gc.majorSec)} of the time), ` +
+    `${gc.minorCount} minor (${(gc.minorSec * 1000).toFixed(0)} ms, ${pct(gc.minorSec)})`
+  );
 }
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -182,6 +194,7 @@ export function renderText(run: Run): string {
     ...table(EXPIRY_HEADER, expiryRows(run)),
     '',
     `Service peak RSS (VmHWM): ${mb(run.peakRssBytes)}; start-up to /health 200 (ms, each service process): ${startups(run)}`,
+    ...(run.cachedGc ? [gcLine(run.cachedGc)] : []),
     '',
     ...table(
       ['target', 'measured', 'result'],
@@ -254,6 +267,7 @@ export function renderMarkdown(run: Run): string {
     '',
     `- Service peak RSS under load (VmHWM of the process that served the cached scenarios): ${mb(run.peakRssBytes)}.`,
     `- Start-up, spawn to the first \`/health\` 200, of each service process of the run (ms): ${startups(run)}.`,
+    ...(run.cachedGc ? [`- ${gcLine(run.cachedGc)}`] : []),
     '',
     '## Targets (issues #5 and #11)',
     '',

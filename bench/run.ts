@@ -27,6 +27,7 @@ import { runLoadTest } from '../loadtest/run.js';
 import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { expiryUnderLoad } from './expiry.js';
 import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
+import { type GcSummary, gcBetween, scrape } from './metrics.js';
 import { type Machine, type Run, renderText, type ShopperMixResult, updateDocument } from './report.js';
 import { cartSession, listCursors, registeredShopper, SHOPPER_PASSWORD } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
@@ -327,7 +328,10 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   ];
   const results = scenarios.map(() => [] as Measurement[]);
   let peakRssBytes = 0;
+  let cachedGc: GcSummary | undefined;
   try {
+    const gcBefore = await scrape(cached.url);
+    const roundsStarted = performance.now();
     for (let round = 0; round < rounds; round++) {
       log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
       for (const [i, sc] of scenarios.entries()) {
@@ -344,6 +348,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         );
       }
     }
+    cachedGc = gcBetween(gcBefore, await scrape(cached.url), (performance.now() - roundsStarted) / 1000);
     log('stampede, single-flight on');
     cached.assertAlive();
     stampedes.push(
@@ -437,6 +442,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     slowQueryMs,
     expiry,
     peakRssBytes,
+    cachedGc,
     startupsMs: serviceStartups,
     checks,
   };
