@@ -5,7 +5,7 @@
 // fsync is off: the drills kill processes, not the machine, so committed data is still in the page cache and
 // what survives a kill is exactly what PostgreSQL acknowledged; the disk flushes only cost a shared machine time.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -67,7 +67,8 @@ export class PostgresServer {
     readonly socketDir: string,
     readonly port: number,
     private readonly user: RunAs,
-    private readonly settings: Record<string, string> = {},
+    /** Server settings (-c); a switchover changes primary_conninfo. */
+    readonly settings: Record<string, string> = {},
   ) {}
 
   url(database = 'edgecart'): string {
@@ -146,6 +147,54 @@ export class PostgresServer {
     }
   }
 
+  /** Fast shutdown (SIGINT): ends sessions, writes the shutdown checkpoint and streams it to standbys, exits. */
+  async shutdown(): Promise<void> {
+    if (!this.proc || !this.running) return;
+    const children = await childrenOf(this.proc.pid!);
+    for (const child of children) remember(child);
+    await stop(this.proc, 'SIGINT');
+    await waitUntilGone(children);
+  }
+
+  /** The WAL position of the last checkpoint (after `shutdown`, the end of its WAL), from pg_controldata. */
+  lastCheckpoint(): string {
+    const out = execFileSync(join(this.bin, 'pg_controldata'), ['-D', this.dataDir], {
+      ...this.user,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', LANG: 'C' },
+    });
+    const match = out.match(/Latest checkpoint location:\s+(\S+)/);
+    if (!match) throw new Error(`pg_controldata printed no checkpoint location for ${this.name}`);
+    return match[1]!;
+  }
+
+  /**
+   * Restarts this (cleanly shut down) server as a hot standby streaming from `port`: standby.signal and a new
+   * primary_conninfo. A primary that shut down cleanly, with its shutdown checkpoint already streamed to the
+   * standby that was then promoted, follows that standby's new timeline without pg_rewind.
+   */
+  async startAsStandby(port: number, applicationName: string): Promise<void> {
+    writeFileSync(join(this.dataDir, 'standby.signal'), '');
+    if (this.user.uid !== undefined) chownSync(join(this.dataDir, 'standby.signal'), this.user.uid, this.user.gid!);
+    this.settings.primary_conninfo = `host=127.0.0.1 port=${port} user=postgres application_name=${applicationName}`;
+    this.settings.wal_retrieve_retry_interval = '500ms';
+    await this.start();
+  }
+
+  /** The replay position (standby) or the current WAL position (primary). */
+  async position(): Promise<string> {
+    const client = new pg.Client({ connectionString: this.url('postgres'), connectionTimeoutMillis: 2_000 });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ p: string }>(
+        'SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS p',
+      );
+      return rows[0]!.p;
+    } finally {
+      await client.end();
+    }
+  }
+
   exited(): Promise<void> {
     return this.proc ? exitOf(this.proc) : Promise.resolve();
   }
@@ -185,6 +234,8 @@ function run(bin: string, args: string[], user: RunAs): void {
 export async function createCluster(
   prepare: (primaryUrl: string) => Promise<void>,
   replicationTarget: (primaryPort: number) => Promise<number>,
+  /** Extra replica settings, e.g. recovery_min_apply_delay for a deterministic lag in tests. */
+  replicaSettings: Record<string, string> = {},
 ): Promise<Cluster> {
   const bin = findPostgresBin();
   const user = runAs();
@@ -235,6 +286,7 @@ export async function createCluster(
       primary_conninfo: `host=127.0.0.1 port=${linkPort} user=postgres application_name=london`,
       // Reconnect soon after the link heals (default 5 s).
       wal_retrieve_retry_interval: '500ms',
+      ...replicaSettings,
     });
     servers.push(replica);
     await replica.start();
