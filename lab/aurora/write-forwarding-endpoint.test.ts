@@ -37,7 +37,11 @@ beforeAll(async () => {
     async (primaryPort) => primaryPort,
     { recovery_min_apply_delay: `${LAG_MS}ms` },
   );
-  const base = { local: { port: cluster.replica.port }, writer: { port: cluster.primary.port }, defaultMode: 'session' as const };
+  const base = {
+    local: { port: cluster.replica.port },
+    writer: { port: cluster.primary.port },
+    defaultMode: 'session' as const,
+  };
   endpoint = await new WriteForwardingEndpoint({ name: 'test', writingSelect: 'forward', ...base }).listen();
   refusing = await new WriteForwardingEndpoint({ name: 'test-refusing', writingSelect: 'local', ...base }).listen();
 }, 90_000);
