@@ -89,7 +89,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     subscribe: redis.subscribe,
     metrics,
   });
-  const products = createProductRepository(db, cache);
+  const products = createProductRepository(db, cache, config.cacheTtlSeconds > 0 ? 'consistent' : 'reader');
   app.decorate('deps', {
     config,
     db,
@@ -98,7 +98,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     metrics,
     products,
     users: createUserRepository(db),
-    orders: createOrderRepository(db, products),
+    orders: createOrderRepository(db, products, { log: app.log, mode: config.checkoutMode }),
   });
   app.decorate('draining', false);
   app.addHook('onClose', async () => {

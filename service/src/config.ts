@@ -10,12 +10,6 @@ export interface ServiceConfig {
   databaseReadUrl?: string;
   /** Connections per pool (writer and reader each). */
   databasePoolMax: number;
-  /**
-   * After a session writes (places an order), its reads that must show the write go to the writer for this
-   * long, then back to the reader: longer than the replica's lag, short enough not to pay the writer's
-   * round trip (forwarded across regions in a secondary) for every later read.
-   */
-  readYourWritesWindowMs: number;
   redisUrl: string;
   redisKeyPrefix: string;
   sessionSecret: string;
@@ -40,6 +34,12 @@ export interface ServiceConfig {
    * memory under load.
    */
   logRequests: 'all' | 'errors';
+  /**
+   * `auto`: checkout is one statement, and moves for good to the transaction of forwarded statements the first
+   * time the writer path refuses it (a secondary that does not forward it); `transaction`: the transaction from
+   * the start (saves that one refused attempt where it is known to be refused).
+   */
+  checkoutMode: 'auto' | 'transaction';
   /** Largest accepted request body in bytes (larger bodies get 413). */
   bodyLimit: number;
   /**
@@ -159,7 +159,6 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     databaseUrl: url(env, 'DATABASE_URL', pg, production ? undefined : 'postgresql://postgres@127.0.0.1:5432/edgecart'),
     databaseReadUrl: env.DATABASE_READ_URL ? url(env, 'DATABASE_READ_URL', pg) : undefined,
     databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 200),
-    readYourWritesWindowMs: int(env, 'READ_YOUR_WRITES_WINDOW_MS', 5_000, 0, 3_600_000),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     redisKeyPrefix: keyPrefix,
     sessionSecret,
@@ -178,6 +177,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       .filter(Boolean),
     logLevel,
     logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors'] as const, 'errors'),
+    checkoutMode: oneOf(env, 'CHECKOUT_MODE', ['auto', 'transaction'] as const, 'auto'),
     bodyLimit: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     drainDelayMs: int(env, 'DRAIN_DELAY_MS', 0, 0, 120_000),

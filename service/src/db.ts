@@ -1,6 +1,16 @@
-// PostgreSQL access: a Prisma 7 client on the writer (DATABASE_URL) and one on the regional reader
-// (DATABASE_READ_URL; the writer when unset). In a secondary region the writer URL is the local Aurora cluster,
-// which forwards writes to the primary (global write forwarding); the reader is the local, lagging replica.
+// PostgreSQL access. DATABASE_URL is the region's own Aurora cluster endpoint in every region: while the cluster
+// is the primary it is the writer; while it is a secondary it is a write-forwarding instance of this region's
+// cluster, which answers reads from its own (lagging) storage and forwards writes to the primary (Aurora global
+// write forwarding), so no region needs a network path to another region's VPC, before or after a switchover.
+// DATABASE_READ_URL is the regional reader (the writer when unset). Three clients:
+// - `writer`: writes, on DATABASE_URL (session consistency: a connection reads its own forwarded writes);
+// - `reader`: reads that may lag (catalog misses when the cache is off, order history), on DATABASE_READ_URL;
+// - `consistent`: reads that must see every write committed anywhere before they began (a retried checkout, an
+//   order just placed from another instance, a cache fill right after a write), on DATABASE_URL with
+//   apg_write_forward.consistency_mode=global for its sessions. On a primary's writer that setting changes
+//   nothing (the writer is never behind); in a secondary the read waits until this region has replayed the
+//   primary's commit point (one round trip to the primary, plus the replica's lag). Aurora User Guide, "Using
+//   write forwarding in an Aurora PostgreSQL global database", consistency modes.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -25,7 +35,10 @@ const POOL_DEFAULTS = {
   keepAlive: true,
 } satisfies pg.PoolConfig;
 
-function createPool(url: string, name: string, options: DatabaseOptions): pg.Pool {
+/** What a session on the write-forwarding path waits for before a read (the parameter's documented values). */
+export const CONSISTENT_READS = '-c apg_write_forward.consistency_mode=global';
+
+function createPool(url: string, name: string, options: DatabaseOptions, pgOptions?: string): pg.Pool {
   const metrics = options.metrics;
   // Counting at the driver (not in Prisma) counts real statements, so "one query per key" is measurable.
   class CountingClient extends pg.Client {
@@ -39,6 +52,7 @@ function createPool(url: string, name: string, options: DatabaseOptions): pg.Poo
     connectionString: url,
     max: options.poolMax,
     application_name: options.applicationName ?? 'edgecart',
+    ...(pgOptions ? { options: pgOptions } : {}),
     Client: CountingClient,
   });
   // An idle client losing its connection emits here; without a listener it would crash the process.
@@ -56,22 +70,36 @@ export function createDatabase(options: DatabaseOptions) {
   const writer = createClient(writerPool);
   const readerPool = options.readerUrl ? createPool(options.readerUrl, 'reader', options) : undefined;
   const replica = readerPool ? createClient(readerPool) : undefined;
-  // Repositories pick the client per read (read-your-writes decides), so no routing extension is needed.
+  // Opened on first use: in the primary region and in tests it is rarely needed.
+  const consistentPool = createPool(options.writerUrl, 'consistent', options, CONSISTENT_READS);
+  const consistent = createClient(consistentPool);
+  // Repositories pick the client per read, so no routing extension is needed.
   const reader = replica ?? writer;
   return {
-    /** The writer: every write, and the reads that must see a write just made (read-your-writes). */
+    /** Every write. */
     writer,
+    /** The pool `writer` uses, for the checkout transaction written in SQL. */
+    writerPool,
     /** Reads that may lag the writer by the replica's lag: the regional reader when DATABASE_READ_URL is set. */
     reader,
     /** The pool `reader` uses, for the hot reads written in SQL (node-postgres, no Prisma in between). */
     readerPool: readerPool ?? writerPool,
+    /** Reads that see every write committed (anywhere) before they began. */
+    consistent,
+    consistentPool,
+    /**
+     * Readiness of the paths the app uses: a statement that is really forwarded takes the path writes take (an
+     * UPDATE is DML, which Aurora forwards from a secondary; it matches no row and writes nothing), and the
+     * reader answers. `SELECT 1` would not do: Aurora answers it locally, so a region whose path to the primary
+     * is dead would still look ready.
+     */
     async ping(): Promise<void> {
-      await writer.$queryRawUnsafe('SELECT 1');
-      if (replica) await replica.$queryRawUnsafe('SELECT 1');
+      await writerPool.query('UPDATE products SET stock = stock WHERE false');
+      if (readerPool) await readerPool.query('SELECT 1');
     },
     async close(): Promise<void> {
-      await Promise.allSettled([writer.$disconnect(), replica?.$disconnect()]);
-      await Promise.allSettled([writerPool.end(), readerPool?.end()]);
+      await Promise.allSettled([writer.$disconnect(), replica?.$disconnect(), consistent.$disconnect()]);
+      await Promise.allSettled([writerPool.end(), readerPool?.end(), consistentPool.end()]);
     },
   };
 }

@@ -42,7 +42,7 @@ declare module 'fastify' {
     /** Identifies this cart and its revision: checkout derives its default idempotency key from them. */
     cartId?: string;
     cartRevision?: number;
-    /** When this session last committed a write (epoch ms): its own reads go to the writer for a while. */
-    lastWriteAt?: number;
+    /** The order this session placed last: a history or order read that does not find it reads consistently. */
+    lastOrderId?: string;
   }
 }

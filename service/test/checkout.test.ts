@@ -20,10 +20,11 @@ async function shopper(app: FastifyInstance = ctx.app): Promise<Client> {
   return c;
 }
 
-async function writerStatements(app: FastifyInstance = ctx.app): Promise<number> {
+async function statementsOn(pool: 'writer' | 'consistent', app: FastifyInstance = ctx.app): Promise<number> {
   const metric = await app.deps.metrics.dbQueries.get();
-  return metric.values.filter((v) => v.labels.pool === 'writer').reduce((sum, v) => sum + v.value, 0);
+  return metric.values.filter((v) => v.labels.pool === pool).reduce((sum, v) => sum + v.value, 0);
 }
+const writerStatements = (app: FastifyInstance = ctx.app) => statementsOn('writer', app);
 
 async function stockOf(id: string): Promise<number> {
   const { rows } = await ctx.db.pool.query('SELECT stock FROM products WHERE id = $1', [id]);
@@ -123,6 +124,7 @@ describe('two requests with one key racing past each other', () => {
     await c.put(`/api/cart/items/${p.id}`, { quantity: 3 });
     const release = await holdRowLock(p.id);
     const before = await writerStatements();
+    const consistentBefore = await statementsOn('consistent');
     const racing = [1, 2].map(() => c.post('/api/orders', undefined, { 'idempotency-key': 'race-unique' }));
     await waitForLockWaiters(2);
     await release();
@@ -131,8 +133,10 @@ describe('two requests with one key racing past each other', () => {
     expect(answers[0]!.json().id).toBe(answers[1]!.json().id);
     expect(await ordersWithKey('race-unique')).toBe(1);
     expect(await stockOf(p.id)).toBe(7);
-    // One statement for the winner; the loser's statement failed as a whole, then one read.
-    expect((await writerStatements()) - before).toBe(3);
+    // One statement for the winner; the loser's statement failed as a whole, then one read on the consistent
+    // path (which, in a secondary region, waits for the winner's order to be replayed there).
+    expect((await writerStatements()) - before).toBe(2);
+    expect((await statementsOn('consistent')) - consistentBefore).toBe(1);
   });
 
   it('when the first took the last units, the second answers that order too (not 409)', async () => {
@@ -183,5 +187,64 @@ describe('fresh stock after a checkout', () => {
 
     expect(await stockSeenBy(other, p.id, 5)).toEqual({ product: 5, listed: 5 });
     expect(await stockSeenBy(ctx.app, p.id, 5)).toEqual({ product: 5, listed: 5 });
+  });
+});
+
+describe('the fallback checkout (CHECKOUT_MODE=transaction): statements Aurora documents as forwarded', () => {
+  let tx: FastifyInstance;
+  beforeAll(async () => {
+    tx = await ctx.anotherApp({ CHECKOUT_MODE: 'transaction' });
+  });
+
+  it('places the order in six writer statements (BEGIN and the five of checkout-transaction.ts … COMMIT) and replays it in four', async () => {
+    const p = await insertProduct(ctx.db, { stock: 5 });
+    const c = await shopper(tx);
+    await c.put(`/api/cart/items/${p.id}`, { quantity: 2 });
+    let before = await writerStatements(tx);
+    const first = await c.post('/api/orders', undefined, { 'idempotency-key': 'tx-first' });
+    expect(first.statusCode).toBe(201);
+    // BEGIN, lock, existing-order read, stock update, order, items, COMMIT.
+    expect((await writerStatements(tx)) - before).toBe(7);
+    expect(await stockOf(p.id)).toBe(3);
+    await c.put(`/api/cart/items/${p.id}`, { quantity: 2 });
+    before = await writerStatements(tx);
+    const replay = await c.post('/api/orders', undefined, { 'idempotency-key': 'tx-first' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toEqual(first.json());
+    // BEGIN, lock, existing-order read, COMMIT.
+    expect((await writerStatements(tx)) - before).toBe(4);
+    expect(await stockOf(p.id)).toBe(3);
+    expect(tx.deps.orders.checkoutPath).toBe('transaction');
+  });
+
+  it('answers 409 for a short product and for mixed currencies, and writes nothing', async () => {
+    const p = await insertProduct(ctx.db, { stock: 1 });
+    const c = await shopper(tx);
+    await c.put(`/api/cart/items/${p.id}`, { quantity: 1 });
+    await ctx.db.pool.query('UPDATE products SET stock = 0 WHERE id = $1', [p.id]);
+    const short = await c.post('/api/orders');
+    expect(short.json()).toMatchObject({ statusCode: 409, productId: p.id });
+    const inr = await insertProduct(ctx.db, { stock: 3 });
+    const gbp = await insertProduct(ctx.db, { stock: 3, currency: 'GBP' });
+    const d = await shopper(tx);
+    await d.put(`/api/cart/items/${inr.id}`, { quantity: 1 });
+    await d.put(`/api/cart/items/${gbp.id}`, { quantity: 1 });
+    expect((await d.post('/api/orders')).statusCode).toBe(409);
+    expect([await stockOf(inr.id), await stockOf(gbp.id)]).toEqual([3, 3]);
+  });
+
+  it('two requests with one key racing for the last units: one order, and both answer it', async () => {
+    const p = await insertProduct(ctx.db, { stock: 2 });
+    const c = await shopper(tx);
+    await c.put(`/api/cart/items/${p.id}`, { quantity: 2 });
+    const release = await holdRowLock(p.id);
+    const racing = [1, 2].map(() => c.post('/api/orders', undefined, { 'idempotency-key': 'tx-race' }));
+    await waitForLockWaiters(2);
+    await release();
+    const answers = await Promise.all(racing);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(answers[0]!.json().id).toBe(answers[1]!.json().id);
+    expect(await ordersWithKey('tx-race')).toBe(1);
+    expect(await stockOf(p.id)).toBe(0);
   });
 });

@@ -50,7 +50,18 @@ export function toProduct(row: ProductRow): Product {
   };
 }
 
-export function createProductRepository(db: Database, cache: Cache) {
+/**
+ * Where catalog loads read. With the cache on, every load fills the cache, so it reads on the consistent path:
+ * a load right after a checkout or an admin change (which invalidate) must not put the pre-write row back from a
+ * lagging replica until the TTL. Loads are few (one per key per TTL per region, single-flight, refreshed in the
+ * background while the stale copy is served), so the consistent path's round trip to the primary costs shoppers
+ * nothing in steady state. With the cache off nothing is kept, and the lagging reader is good enough.
+ */
+export type CatalogReads = 'consistent' | 'reader';
+
+export function createProductRepository(db: Database, cache: Cache, reads: CatalogReads = 'consistent') {
+  const pool = reads === 'consistent' ? db.consistentPool : db.readerPool;
+  const client = reads === 'consistent' ? db.consistent : db.reader;
   /** This region's cached views of these products (and every list page) are gone at once, in every instance. */
   const invalidate = (ids: readonly string[]) => cache.invalidate(...ids.map(productKey), PRODUCT_LISTS_KEY);
 
@@ -64,7 +75,7 @@ export function createProductRepository(db: Database, cache: Cache) {
         PRODUCT_LISTS_KEY,
         async () => {
           try {
-            const { rows } = await db.readerPool.query<{ page: string }>({
+            const { rows } = await pool.query<{ page: string }>({
               name: 'products-page',
               text: PRODUCT_PAGE_SQL,
               values: [cursor ?? null, limit],
@@ -84,7 +95,7 @@ export function createProductRepository(db: Database, cache: Cache) {
     /** The product (cached), or undefined when there is none; an L1 hit synchronously, else a promise. */
     getProduct(id: string) {
       return cache.getOrLoad<Product>(productKey(id), async () => {
-        const row = await db.reader.product.findUnique({ where: { id } });
+        const row = await client.product.findUnique({ where: { id } });
         return row ? toProduct(row) : undefined;
       });
     },

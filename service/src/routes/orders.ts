@@ -1,15 +1,15 @@
-// Orders: login required. Checkout is one statement on the writer (repositories/checkout.ts). The history is read
-// from the reader, except for a session that placed an order within READ_YOUR_WRITES_WINDOW_MS: its reads go to
-// the writer, so the order just placed is there on the very next request although the replica lags.
+// Orders: login required. Checkout is one statement on the writer (repositories/checkout.ts). The history and an
+// order by id are read from the reader; the session remembers the order it placed last, and a read that does
+// not find it there is repeated on the consistent path (repositories/orders.ts), so the order just placed is
+// there on the very next request, on any instance, however far the replica lags.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badRequest } from '../errors.js';
-import { readFromFor, rememberWrite } from '../read-your-writes.js';
 import { errorResponses, IdParamsSchema } from '../schemas/common.js';
 import { CheckoutHeadersSchema, OrderListSchema, OrderSchema } from '../schemas/orders.js';
 import { currentUser, requireUser } from './guards.js';
 
 const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { orders, config } = app.deps;
+  const { orders } = app.deps;
 
   app.post(
     '/api/orders',
@@ -38,7 +38,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const { order, created } = await orders.placeOrder(user.id, cart, key);
       if (created) request.session.cart = {};
-      rememberWrite(request.session);
+      request.session.lastOrderId = order.id;
       return reply.code(created ? 201 : 200).send(order);
     },
   );
@@ -54,8 +54,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const from = readFromFor(request.session, config.readYourWritesWindowMs);
-      return { items: await orders.listOrders(currentUser(request).id, from) };
+      return { items: await orders.listOrders(currentUser(request).id, request.session.lastOrderId) };
     },
   );
 
@@ -71,8 +70,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const from = readFromFor(request.session, config.readYourWritesWindowMs);
-      return orders.getOrder(currentUser(request).id, request.params.id, from);
+      return orders.getOrder(currentUser(request).id, request.params.id);
     },
   );
 };
