@@ -86,10 +86,18 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     ttlSeconds: config.cacheTtlSeconds,
     singleFlight: config.cacheSingleFlight,
     l1TtlMs: config.cacheL1TtlMs,
+    l1MaxBytes: config.cacheL1MaxBytes,
+    redisHashMaxBytes: config.cacheRedisListMaxBytes,
     subscribe: redis.subscribe,
     metrics,
   });
-  const products = createProductRepository(db, cache, config.cacheTtlSeconds > 0 ? 'consistent' : 'reader');
+  metrics.watchCache(cache.l1Usage);
+  const products = createProductRepository(
+    db,
+    cache,
+    config.cacheTtlSeconds > 0 ? 'consistent' : 'reader',
+    config.sessionSecret,
+  );
   app.decorate('deps', {
     config,
     db,
@@ -102,6 +110,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   });
   app.decorate('draining', false);
   app.addHook('onClose', async () => {
+    cache.close();
     await Promise.allSettled([db.close(), redis.close()]);
   });
 

@@ -35,7 +35,14 @@ function controlledLoader<T>() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function makeCache(options: { ttlSeconds?: number; staleSeconds?: number; l1TtlMs?: number; client?: RedisClient }) {
+function makeCache(options: {
+  ttlSeconds?: number;
+  staleSeconds?: number;
+  l1TtlMs?: number;
+  client?: RedisClient;
+  l1MaxBytes?: number;
+  redisHashMaxBytes?: number;
+}) {
   const clock = { t: 1_700_000_000_000 };
   const prefix = `cache-test:${randomUUID()}:`;
   prefixes.push(prefix);
@@ -46,6 +53,9 @@ function makeCache(options: { ttlSeconds?: number; staleSeconds?: number; l1TtlM
     staleSeconds: options.staleSeconds,
     singleFlight: true,
     l1TtlMs: options.l1TtlMs ?? 5_000,
+    l1MaxBytes: options.l1MaxBytes,
+    redisHashMaxBytes: options.redisHashMaxBytes,
+    sweepIntervalMs: 0,
     now: () => clock.t,
   });
   return { cache, clock, prefix };
@@ -235,5 +245,58 @@ describe('Redis down', () => {
     await settle();
     expect((await cache.getOrLoad('k', loader))?.value).toEqual({ loads: 2 });
     expect(await cache.invalidate('k')).toBe(false);
+  });
+});
+
+describe('bounded by construction (issue #23)', () => {
+  const page = (n: number) => async () => new RawJson(`{"items":["${'x'.repeat(1_000)}"],"n":${n}}`);
+
+  it('L1 keeps within its byte budget, the oldest entries going first, and still serves the newest', async () => {
+    const { cache } = makeCache({ l1MaxBytes: 20_000 });
+    for (let n = 0; n < 50; n++) await cache.getOrLoad(`product:${n}`, page(n));
+    const { entries, bytes } = cache.l1Usage();
+    expect(bytes).toBeLessThanOrEqual(20_000);
+    expect(entries).toBeGreaterThan(0);
+    expect(entries).toBeLessThan(50);
+    // The newest is an L1 hit (synchronous); the oldest is no longer in L1 (a promise: read from Redis).
+    expect(cache.getOrLoad('product:49', page(49))).toBeInstanceOf(Cached);
+    expect(cache.getOrLoad('product:0', page(0))).toBeInstanceOf(Promise);
+  });
+
+  it('drops entries past their hard TTL from L1 without waiting for a read', async () => {
+    const { cache, clock } = makeCache({ ttlSeconds: 10 });
+    for (let n = 0; n < 5; n++) await cache.getOrLoad(`product:${n}`, page(n));
+    expect(cache.l1Usage().entries).toBe(5);
+    clock.t += 15_000; // stale, still servable: kept
+    cache.sweepExpired();
+    expect(cache.l1Usage().entries).toBe(5);
+    clock.t += 10_000; // past soft + stale TTL: nothing could serve them
+    cache.sweepExpired();
+    expect(cache.l1Usage()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('stores no more list pages in Redis than the hash budget, and serves the others from the loader', async () => {
+    const { cache, prefix } = makeCache({ l1TtlMs: 0, redisHashMaxBytes: 5_000 });
+    const pages = await Promise.all(Array.from({ length: 20 }, (_, n) => cache.getOrLoad('lists', page(n), `20:${n}`)));
+    expect(pages.every((p) => p?.result === 'miss')).toBe(true);
+    const stored = await redis.client.hGetAll(`${prefix}cache:lists`);
+    const fields = Object.keys(stored).filter((f) => !f.startsWith('\u0000'));
+    const bytes = fields.reduce((sum, f) => sum + f.length + stored[f]!.length, 0);
+    expect(fields.length).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(5_000);
+    expect(Number(stored['\u0000bytes'])).toBe(bytes);
+    // A page that fitted is a hit; one that did not is loaded again (nothing was stored for it).
+    expect((await cache.getOrLoad('lists', page(0), '20:0'))?.hit).toBe(true);
+    expect((await cache.getOrLoad('lists', page(19), '20:19'))?.hit).toBe(false);
+  });
+
+  it('gives the list hash one TTL, from its first page: later pages do not keep it alive', async () => {
+    const { cache, prefix } = makeCache({ ttlSeconds: 10, l1TtlMs: 0 });
+    await cache.getOrLoad('lists', page(0), '20:a');
+    const ttl = await redis.client.ttl(`${prefix}cache:lists`);
+    await redis.client.expire(`${prefix}cache:lists`, 5); // as if the first page had been written 15 s ago
+    await cache.getOrLoad('lists', page(1), '20:b');
+    expect(ttl).toBeGreaterThan(10);
+    expect(await redis.client.ttl(`${prefix}cache:lists`)).toBeLessThanOrEqual(5);
   });
 });

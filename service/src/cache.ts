@@ -14,6 +14,11 @@
 //   region listens to, so each drops its L1 copy at once (never served stale). Loads that started before an
 //   invalidation are not cached. Other regions see a change when their TTL runs out.
 // - Redis down: values come from the loader (the database), and L1 keeps serving and refreshing what it has.
+// - Bounded by construction (issue #23): L1 holds at most `l1MaxBytes` (estimated, see `entryBytes`), oldest
+//   first out, and a sweep drops entries past their hard TTL without waiting for a read. A hash field (a list
+//   page) is written to Redis only while the hash stays within `redisHashMaxBytes` (a Lua script counts its
+//   bytes), and a hash expires one hard TTL after its first field, never refreshed by later writes. Plain keys
+//   (one per product) are bounded by what callers cache: only what exists, under a canonical key.
 // Hand-written on purpose: the caching libraries we looked at lack single-flight, a raw-JSON L1, or hide
 // Redis errors.
 import type { Metrics } from './metrics.js';
@@ -66,8 +71,12 @@ export interface CacheOptions {
   singleFlight: boolean;
   /** How often an L1 entry is re-checked against Redis (in the background); 0 turns L1 off. */
   l1TtlMs: number;
-  /** Most entries L1 holds; the oldest go first. */
-  l1MaxEntries?: number;
+  /** Most bytes (estimated) L1 holds; the oldest entries go first (default 16 MiB). */
+  l1MaxBytes?: number;
+  /** Most bytes one Redis hash (the list pages) may hold; further new fields are not cached (default 32 MiB). */
+  redisHashMaxBytes?: number;
+  /** How often L1 entries past their hard TTL are swept out (default 10 s; 0: only by `sweepExpired`). */
+  sweepIntervalMs?: number;
   metrics?: Metrics;
   /** Subscribes to invalidations published by the other instances of the region. */
   subscribe?: (channel: string, listener: (message: string) => void) => Promise<void>;
@@ -86,9 +95,40 @@ interface Entry {
 interface L1Entry extends Entry {
   /** When to re-check this entry against Redis (at the latest when it turns stale). */
   checkAt: number;
+  /** entryBytes of this entry. */
+  bytes: number;
 }
 
 const SEPARATOR = '\u0000';
+
+/**
+ * What an L1 entry costs in the heap, estimated from above: its text at two bytes a character (V8 keeps
+ * non-Latin-1 text as UTF-16), as much again for a parsed copy, the key, and the Map slot and entry object.
+ * The byte budget is kept in these units.
+ */
+export function entryBytes(id: string, entry: { json: string; value?: unknown }): number {
+  return 2 * (id.length + entry.json.length) + (entry.value === undefined ? 0 : 2 * entry.json.length) + 160;
+}
+
+/** The field of a hash that holds the byte count of the others (no page field starts with a NUL). */
+const HASH_BYTES_FIELD = '\u0000bytes';
+
+/**
+ * Writes one hash field unless that would take the hash past its byte budget (returns 0 then); counts the bytes
+ * of fields and values in HASH_BYTES_FIELD, so a DEL of the hash resets the count with it; gives the hash a TTL
+ * only when it has none, so writes never keep an old hash (and pages nobody asks for any more) alive.
+ * KEYS[1] hash; ARGV field, value, ttl seconds, budget bytes, the count's field.
+ */
+const BUDGETED_HSET = `
+local used = tonumber(redis.call('HGET', KEYS[1], ARGV[5]) or '0')
+local old = redis.call('HSTRLEN', KEYS[1], ARGV[1])
+local delta = string.len(ARGV[2]) - old
+if old == 0 then delta = delta + string.len(ARGV[1]) end
+if used + delta > tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[1], ARGV[5], delta)
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return 1`;
 
 export function createCache(options: CacheOptions) {
   const { redis, prefix, ttlSeconds, metrics } = options;
@@ -96,8 +136,11 @@ export function createCache(options: CacheOptions) {
   const ttlMs = ttlSeconds * 1000;
   const staleMs = (options.staleSeconds ?? ttlSeconds) * 1000;
   const l1TtlMs = Math.min(options.l1TtlMs, ttlMs);
-  const l1Max = options.l1MaxEntries ?? 10_000;
+  const l1MaxBytes = options.l1MaxBytes ?? 16 * 1024 * 1024;
+  const redisHashMaxBytes = options.redisHashMaxBytes ?? 32 * 1024 * 1024;
   const l1 = new Map<string, L1Entry>();
+  /** Sum of entryBytes over L1. */
+  let l1Bytes = 0;
   /** Cold loads in flight (single-flight). */
   const inFlight = new Map<string, Promise<Cached<unknown> | undefined>>();
   /** Background refreshes in flight: at most one per key in this process. */
@@ -120,18 +163,39 @@ export function createCache(options: CacheOptions) {
     return { json, value, freshUntil, staleUntil: freshUntil + staleMs };
   }
 
+  function drop(id: string): void {
+    const entry = l1.get(id);
+    if (!entry) return;
+    l1Bytes -= entry.bytes;
+    l1.delete(id);
+  }
+
   function remember(id: string, entry: Entry): void {
     if (l1TtlMs <= 0) return;
-    if (!l1.has(id) && l1.size >= l1Max) l1.delete(l1.keys().next().value!);
-    l1.set(id, { ...entry, checkAt: Math.min(now() + l1TtlMs, entry.freshUntil) });
+    drop(id);
+    const bytes = entryBytes(id, entry);
+    if (bytes > l1MaxBytes) return;
+    // Oldest first: a Map iterates in insertion order.
+    for (const oldest of l1.keys()) {
+      if (l1Bytes + bytes <= l1MaxBytes) break;
+      drop(oldest);
+    }
+    l1.set(id, { ...entry, bytes, checkAt: Math.min(now() + l1TtlMs, entry.freshUntil) });
+    l1Bytes += bytes;
+  }
+
+  /** Drops every L1 entry past its hard TTL (one that could never be served again). */
+  function sweepExpired(): void {
+    const t = now();
+    for (const [id, entry] of l1) if (t >= entry.staleUntil) drop(id);
   }
 
   /** Drops `keys` (and every field of those that are hashes) from this process's L1. */
   function forgetLocally(keys: string[]): void {
     for (const k of keys) {
       generations.set(k, generation(k) + 1);
-      l1.delete(k);
-      for (const id of l1.keys()) if (id.startsWith(k + SEPARATOR)) l1.delete(id);
+      drop(k);
+      for (const id of l1.keys()) if (id.startsWith(k + SEPARATOR)) drop(id);
     }
   }
 
@@ -159,8 +223,11 @@ export function createCache(options: CacheOptions) {
         await redis.set(key(k), stored, { expiration: { type: 'EX', value: seconds } });
       } else {
         // A hash groups every cached page of a list, so one DEL invalidates all of them. Each page carries its
-        // own ages; the hash lives as long as its newest page may be served.
-        await redis.multi().hSet(key(k), field, stored).expire(key(k), seconds).exec();
+        // own ages; the hash lives one hard TTL from its first page and holds at most redisHashMaxBytes.
+        await redis.eval(BUDGETED_HSET, {
+          keys: [key(k)],
+          arguments: [field, stored, String(seconds), String(redisHashMaxBytes), HASH_BYTES_FIELD],
+        });
       }
     } catch {
       /* Redis unavailable: nothing to store. */
@@ -178,7 +245,7 @@ export function createCache(options: CacheOptions) {
     const before = generation(k);
     const value = await loader();
     if (value === undefined) {
-      l1.delete(id); // gone from the database: stop serving the old copy
+      drop(id); // gone from the database: stop serving the old copy
       return undefined;
     }
     const entry = fresh(serialise(value));
@@ -265,7 +332,7 @@ export function createCache(options: CacheOptions) {
     if (!local) return undefined;
     const t = now();
     if (t >= local.staleUntil) {
-      l1.delete(id);
+      drop(id);
       return undefined;
     }
     if (t >= local.checkAt) refresh(k, field, loader);
@@ -292,6 +359,11 @@ export function createCache(options: CacheOptions) {
     counted?.[found?.result ?? 'miss'].inc();
     return found;
   }
+
+  const sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
+  const sweeper =
+    ttlSeconds > 0 && l1TtlMs > 0 && sweepIntervalMs > 0 ? setInterval(sweepExpired, sweepIntervalMs) : undefined;
+  sweeper?.unref();
 
   return {
     /**
@@ -328,6 +400,19 @@ export function createCache(options: CacheOptions) {
       } catch {
         return false;
       }
+    },
+
+    /** Drops L1 entries past their hard TTL now (a timer does it every `sweepIntervalMs`). */
+    sweepExpired,
+
+    /** What L1 holds: entries and their estimated bytes (kept within `l1MaxBytes`). */
+    l1Usage(): { entries: number; bytes: number } {
+      return { entries: l1.size, bytes: l1Bytes };
+    },
+
+    /** Stops the sweep timer (on shutdown). */
+    close(): void {
+      clearInterval(sweeper);
     },
   };
 }

@@ -20,6 +20,10 @@ export interface ServiceConfig {
   cacheL1TtlMs: number;
   /** Collapse concurrent cache misses on one key into one database query (on unless set to false). */
   cacheSingleFlight: boolean;
+  /** Most bytes (estimated) the in-process L1 of each instance holds; the oldest entries go first. */
+  cacheL1MaxBytes: number;
+  /** Most bytes the cached list pages take in Redis (per region); beyond it new pages are served uncached. */
+  cacheRedisListMaxBytes: number;
   assetsBucket?: string;
   /** Region of ASSETS_BUCKET (presigned POSTs are signed for it): the primary's, from every region. */
   assetsBucketRegion: string;
@@ -166,6 +170,9 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
     cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),
     cacheL1TtlMs: int(env, 'CACHE_L1_TTL_MS', 5_000, 0, 3_600_000),
+    // 16 MiB of a 192 MiB heap (package.json `start`); 32 MiB of the region's cache node for list pages.
+    cacheL1MaxBytes: int(env, 'CACHE_L1_MAX_BYTES', 16 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    cacheRedisListMaxBytes: int(env, 'CACHE_REDIS_LIST_MAX_BYTES', 32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     assetsBucket: env.ASSETS_BUCKET || undefined,
     assetsBucketRegion: str(env, 'ASSETS_BUCKET_REGION', env.AWS_REGION || env.REGION || 'us-east-1'),
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),

@@ -13,6 +13,7 @@ export function createMetrics(region: string) {
   // Every series carries the region, so one Grafana dashboard compares Mumbai and London.
   registry.setDefaultLabels({ region });
   const pools = new Map<string, PoolStats>();
+  let cacheUsage: (() => { entries: number; bytes: number }) | undefined;
   return {
     registry,
     cacheRequests: new Counter({
@@ -40,6 +41,22 @@ export function createMetrics(region: string) {
         }
       },
     }),
+    cacheL1: new Gauge({
+      name: 'edgecart_cache_l1',
+      help: "The catalog cache's in-process L1: entries, and their estimated bytes (kept within CACHE_L1_MAX_BYTES)",
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      collect() {
+        const usage = cacheUsage?.();
+        if (!usage) return;
+        this.set({ measure: 'entries' }, usage.entries);
+        this.set({ measure: 'bytes' }, usage.bytes);
+      },
+    }),
+    /** Lets the cache report its L1's size at scrape time. */
+    watchCache(usage: () => { entries: number; bytes: number }) {
+      cacheUsage = usage;
+    },
     /** Lets the database module report a pool's live counts at scrape time. */
     watchPool(name: string, pool: PoolStats) {
       pools.set(name, pool);

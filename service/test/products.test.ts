@@ -59,17 +59,41 @@ describe('GET /api/products', () => {
     expect(second.json()).toEqual(first.json());
   });
 
-  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1.5'], ['cursor=not-a-uuid'], ['color=red']])(
-    'rejects %s with 400 in the error shape',
-    async (query) => {
-      const res = await ctx.app.inject({ url: `/api/products?${query}` });
-      expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
-    },
-  );
+  it.each([
+    ['limit=0'],
+    ['limit=101'],
+    ['limit=abc'],
+    ['limit=1.5'],
+    ['cursor=not-a-uuid'],
+    ['color=red'],
+    // Spellings the service never hands out: each would be a page of its own (issue #23).
+    ['cursor=0192F3A4-0000-4000-8000-00000000000A'],
+    ['cursor=0192f3a4-0000-4000-8000-00000000000a.short'],
+    ['cursor=0192f3a4-0000-4000-8000-00000000000a.AAAAAAAAAAAAAAAAAAAAAA.x'],
+  ])('rejects %s with 400 in the error shape', async (query) => {
+    const res = await ctx.app.inject({ url: `/api/products?${query}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+  });
 });
 
 describe('GET /api/products/:id', () => {
+  it('answers an upper-case id as the product, from its one cache entry, fresh after a change (issue #23)', async () => {
+    const p = await insertProduct(ctx.db, { name: 'One spelling' });
+    const lower = await ctx.app.inject({ url: `/api/products/${p.id}` });
+    const upper = await ctx.app.inject({ url: `/api/products/${p.id.toUpperCase()}` });
+    expect([lower.headers['x-cache'], upper.headers['x-cache']]).toEqual(['miss', 'hit']);
+    expect(upper.json()).toMatchObject({ id: p.id, name: 'One spelling' });
+    const patched = await admin.request({
+      method: 'PATCH',
+      url: `/api/products/${p.id}`,
+      payload: { name: 'Renamed' },
+    });
+    expect(patched.statusCode).toBe(200);
+    const after = await ctx.app.inject({ url: `/api/products/${p.id.toUpperCase()}` });
+    expect(after.json()).toMatchObject({ id: p.id, name: 'Renamed' });
+  });
+
   it('answers miss then hit, and 404 for an unknown id, 400 for a malformed one', async () => {
     const p = await insertProduct(ctx.db, { name: 'Cached thing' });
     const first = await ctx.app.inject({ url: `/api/products/${p.id}` });

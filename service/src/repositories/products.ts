@@ -1,23 +1,24 @@
 // The catalog's data access: product reads through the cache (cache.ts), and every product write, which
 // invalidates the cached views it changed. Writes live here and only here, so no write path can forget the cache.
-import { type Cache, type Cached, RawJson } from '../cache.js';
+import { type Cache, Cached, RawJson } from '../cache.js';
 import type { Database } from '../db.js';
 import { AlreadyExistsError, DependencyUnavailableError, databaseUnavailable, NotFoundError } from '../errors.js';
 import type { Product as ProductRow } from '../generated/prisma/client.js';
 import type { CreateProduct, Product, ProductPage, UpdateProduct } from '../schemas/products.js';
+import { createListCursors } from './list-cursor.js';
 import { isRecordNotFound, isUniqueViolation } from './prisma-errors.js';
 
 export const productKey = (id: string) => `product:${id}`;
-/** Hash of every cached list page (field `<limit>:<cursor>`), dropped as a whole on any product change. */
+/** Hash of every cached list page (field `<limit>:<id the page starts after>`), dropped as a whole on any product change. */
 export const PRODUCT_LISTS_KEY = 'products:lists';
 
 /**
- * One list page (keyset by id, $1 = cursor or null, $2 = limit) as the JSON text of a ProductPage, built by
- * PostgreSQL: the catalog's hottest database read skips Prisma's row mapping and JSON.stringify, and the text
- * is cached and sent as it is (docs/benchmarks.md: the cache-off list path against a raw-pg ceiling). The nil
- * uuid stands for "no cursor" so that the index range scan is the plan for both. Items are `row_to_json`, joined
- * with commas: compact JSON, where json_build_object and json_agg write `"key" : value` and a line break between
- * items (≈ 5 % more bytes on every page a shopper downloads).
+ * One list page (keyset by id, $1 = cursor or null, $2 = limit): the JSON text of its items and the id of its last
+ * product when more follow, built by PostgreSQL: the catalog's hottest database read skips Prisma's row mapping
+ * and JSON.stringify, and the text is cached and sent as it is (docs/benchmarks.md: the cache-off list path
+ * against a raw-pg ceiling). The nil uuid stands for "no cursor" so that the index range scan is the plan for
+ * both. Items are `row_to_json`, joined with commas: compact JSON, where json_build_object and json_agg write
+ * `"key" : value` and a line break between items (≈ 5 % more bytes on every page a shopper downloads).
  */
 const PRODUCT_PAGE_SQL = `
 WITH page AS (
@@ -29,13 +30,11 @@ WITH page AS (
 ), shown AS (
   SELECT * FROM page ORDER BY id LIMIT $2::int
 )
-SELECT '{"items":[' || COALESCE((
+SELECT COALESCE((
     SELECT string_agg(row_to_json(item)::text, ',' ORDER BY item.id)
       FROM (SELECT id, sku, name, description, price_cents AS "priceCents", currency, stock, image_url AS "imageUrl"
-              FROM shown) AS item), '')
-  || '],"nextCursor":'
-  || COALESCE(to_json(CASE WHEN (SELECT count(*) FROM page) > $2::int THEN (SELECT id FROM shown ORDER BY id DESC LIMIT 1) END)::text, 'null')
-  || '}' AS page`;
+              FROM shown) AS item), '') AS items,
+  CASE WHEN (SELECT count(*) FROM page) > $2::int THEN (SELECT id FROM shown ORDER BY id DESC LIMIT 1) END AS last`;
 
 export function toProduct(row: ProductRow): Product {
   return {
@@ -59,43 +58,61 @@ export function toProduct(row: ProductRow): Product {
  */
 export type CatalogReads = 'consistent' | 'reader';
 
-export function createProductRepository(db: Database, cache: Cache, reads: CatalogReads = 'consistent') {
+export function createProductRepository(
+  db: Database,
+  cache: Cache,
+  reads: CatalogReads = 'consistent',
+  /** Signs list cursors (list-cursor.ts): the session secret, which every instance of a region shares. */
+  cursorSecret = 'edgecart-list-cursors',
+) {
   const pool = reads === 'consistent' ? db.consistentPool : db.readerPool;
   const client = reads === 'consistent' ? db.consistent : db.reader;
   /** This region's cached views of these products (and every list page) are gone at once, in every instance. */
   const invalidate = (ids: readonly string[]) => cache.invalidate(...ids.map(productKey), PRODUCT_LISTS_KEY);
+  const cursors = createListCursors(cursorSecret);
+
+  /** The page after product `after` (or the first), as the JSON text of a ProductPage with a signed nextCursor. */
+  async function loadPage(limit: number, after: string | undefined): Promise<RawJson> {
+    try {
+      const { rows } = await pool.query<{ items: string; last: string | null }>({
+        name: 'products-page',
+        text: PRODUCT_PAGE_SQL,
+        values: [after ?? null, limit],
+      });
+      const { items, last } = rows[0]!;
+      const next = last === null ? 'null' : `"${cursors.sign(limit, last)}"`;
+      return new RawJson(`{"items":[${items}],"nextCursor":${next}}`);
+    } catch (err) {
+      // Not through Prisma, so the error handler cannot tell this pg failure from another client's: say it here.
+      throw err instanceof Error && databaseUnavailable(err) ? new DependencyUnavailableError('database', err) : err;
+    }
+  }
 
   return {
     /**
      * Keyset pagination by id: stable under inserts, and every page is one index range scan. An L1 hit comes back
      * synchronously (cache.ts), anything else as a promise; a page always exists (possibly empty).
      */
-    listProducts(limit: number, cursor: string | undefined) {
+    listProducts(limit: number, cursor: string | undefined): Cached<ProductPage> | Promise<Cached<ProductPage>> {
+      const position = cursor === undefined ? undefined : cursors.read(limit, cursor);
+      // Only the first page and pages the service linked to are cached: any other cursor is a page of its own,
+      // and caching those would let one client fill the cache (issue #23). Those are read from the database.
+      if (position && !position.signed)
+        return loadPage(limit, position.after).then((page) => new Cached(page.json, 'miss'));
       return cache.getOrLoad<ProductPage>(
         PRODUCT_LISTS_KEY,
-        async () => {
-          try {
-            const { rows } = await pool.query<{ page: string }>({
-              name: 'products-page',
-              text: PRODUCT_PAGE_SQL,
-              values: [cursor ?? null, limit],
-            });
-            return new RawJson(rows[0]!.page);
-          } catch (err) {
-            // Not through Prisma, so the error handler cannot tell this pg failure from another client's: say it here.
-            throw err instanceof Error && databaseUnavailable(err)
-              ? new DependencyUnavailableError('database', err)
-              : err;
-          }
-        },
-        `${limit}:${cursor ?? ''}`,
+        () => loadPage(limit, position?.after),
+        `${limit}:${position?.after ?? ''}`,
       ) as Cached<ProductPage> | Promise<Cached<ProductPage>>;
     },
 
     /** The product (cached), or undefined when there is none; an L1 hit synchronously, else a promise. */
     getProduct(id: string) {
-      return cache.getOrLoad<Product>(productKey(id), async () => {
-        const row = await client.product.findUnique({ where: { id } });
+      // One spelling per product: UUIDs compare case-insensitively (RFC 9562 §4), so an upper-case id is the
+      // same product, cached (and invalidated) under its lower-case key, never as a copy of its own.
+      const canonical = id.toLowerCase();
+      return cache.getOrLoad<Product>(productKey(canonical), async () => {
+        const row = await client.product.findUnique({ where: { id: canonical } });
         return row ? toProduct(row) : undefined;
       });
     },

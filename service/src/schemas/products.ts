@@ -20,10 +20,21 @@ export const ProductPageSchema = Type.Object({
 });
 export type ProductPage = Static<typeof ProductPageSchema>;
 
+/**
+ * A list cursor as the service hands it out (`nextCursor`): the last product id of the page, lower-case, and a
+ * tag (repositories/list-cursor.ts). A bare lower-case id is accepted too (older releases' cursors). Nothing
+ * else: every other spelling would be a page of its own to cache.
+ */
+export const ListCursorSchema = Type.String({
+  pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\\.[A-Za-z0-9_-]{22})?$',
+  maxLength: 59,
+  description: "The previous page's nextCursor, as it was given (opaque)",
+});
+
 export const ProductListQuerySchema = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(UuidSchema),
+    cursor: Type.Optional(ListCursorSchema),
   },
   { additionalProperties: false },
 );
