@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Child {
   name: string;
   url: string;
+  /** The service's internal listener (INTERNAL_PORT: /metrics, /ready), on a port of its own. */
+  internalUrl: string;
   pid: number;
   /** From spawn to the first 200 on the ready path (the start-up an instance refresh waits for). */
   startupMs: number;
@@ -53,6 +55,7 @@ export interface StartOptions {
 export async function startChild(options: StartOptions): Promise<Child> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const internalPort = await freePort();
   // The log goes to a file, not a pipe: reading tens of thousands of log lines a second would cost the load
   // generator (this process) CPU that belongs to the measurement.
   const logPath = join(tmpdir(), `edgecart-bench-${process.pid}-${port}.log`);
@@ -61,7 +64,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
   const spawnedAt = performance.now();
   const proc: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
     cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...options.env, PORT: String(port), INTERNAL_PORT: String(internalPort), HOST: '127.0.0.1' },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
@@ -103,6 +106,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
   return {
     name: options.name,
     url,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
     pid,
     startupMs,
     rssBytes: () => procStatus(pid, 'VmRSS'),

@@ -330,7 +330,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   let peakRssBytes = 0;
   let cachedGc: GcSummary | undefined;
   try {
-    const gcBefore = await scrape(cached.url);
+    const gcBefore = await scrape(cached.internalUrl);
     const roundsStarted = performance.now();
     for (let round = 0; round < rounds; round++) {
       log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
@@ -348,13 +348,14 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         );
       }
     }
-    cachedGc = gcBetween(gcBefore, await scrape(cached.url), (performance.now() - roundsStarted) / 1000);
+    cachedGc = gcBetween(gcBefore, await scrape(cached.internalUrl), (performance.now() - roundsStarted) / 1000);
     log('stampede, single-flight on');
     cached.assertAlive();
     stampedes.push(
       await stampede({
         name: 'single-flight on',
         baseUrl: cached.url,
+        metricsUrl: cached.internalUrl,
         databaseUrl: db.url,
         path: '/api/products?limit=7',
         concurrency: STAMPEDE_CONCURRENCY,
@@ -375,6 +376,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         await stampede({
           name: 'single-flight off',
           baseUrl: svc.url,
+          metricsUrl: svc.internalUrl,
           databaseUrl: db.url,
           path: '/api/products?limit=8',
           concurrency: STAMPEDE_CONCURRENCY,

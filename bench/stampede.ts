@@ -29,6 +29,8 @@ const percentile = (sorted: number[], p: number) =>
 export async function stampede(opts: {
   name: string;
   baseUrl: string;
+  /** Where the service's /metrics is (its internal listener). */
+  metricsUrl: string;
   databaseUrl: string;
   /** A catalog path whose cache key is cold, e.g. /api/products?limit=7. */
   path: string;
@@ -43,7 +45,7 @@ export async function stampede(opts: {
         pool.request({ path: '/health', method: 'GET' }).then((r) => r.body.dump()),
       ),
     );
-    const before = await scrape(opts.baseUrl);
+    const before = await scrape(opts.metricsUrl);
     const started = performance.now();
     const { result: answers, queries } = await withSlowProducts(opts.databaseUrl, opts.slowQueryMs, () =>
       Promise.all(
@@ -60,7 +62,7 @@ export async function stampede(opts: {
       ),
     );
     const wallMs = performance.now() - started;
-    const after = await scrape(opts.baseUrl);
+    const after = await scrape(opts.metricsUrl);
     const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
     const ok = answers.filter((a) => a.status === 200).length;
     const statuses: Record<string, number> = {};

@@ -69,6 +69,11 @@ export interface RegionalConfig extends CommonConfig {
   /** Target ALB requests per instance (per minute) for the second tracking policy. */
   requestsPerTarget: number;
   appPort: number;
+  /**
+   * The service's internal listener (INTERNAL_PORT: /health, /ready, /metrics, /docs): the ALB health-checks it,
+   * Prometheus scrapers reach it, the ALB's listener never forwards to it (issue #23).
+   */
+  internalPort: number;
   redisNodeType: string;
   /** Read replicas per Redis shard (≥ 1, each in another AZ). */
   redisReplicas: number;
@@ -246,6 +251,9 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
       `is ${desiredCapacity}, expected from minSize ${minSize} to maxSize ${maxSize}`,
     );
   }
+  const appPort = r.int('appPort', 3000, 1024, 65535);
+  const internalPort = r.int('internalPort', 9100, 1024, 65535);
+  if (internalPort === appPort) throw new ConfigError('internalPort', `is ${internalPort}, the same as appPort`);
   return {
     ...common,
     role,
@@ -270,7 +278,8 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     maxSize,
     cpuTarget: r.int('cpuTarget', 50, 10, 90),
     requestsPerTarget: r.int('requestsPerTarget', 1000, 10, 1_000_000),
-    appPort: r.int('appPort', 3000, 1024, 65535),
+    appPort,
+    internalPort,
     redisNodeType: r.matching(
       'redisNodeType',
       /^cache\.[a-z0-9]+\.[a-z0-9]+$/,

@@ -103,6 +103,8 @@ export class ServiceInstance {
           // One IP (this machine) sends every shopper's requests: per-IP limits would measure themselves.
           RATE_LIMIT_MAX: '0',
           AUTH_RATE_LIMIT_MAX: '0',
+          // No internal listener: the router probes /health and /ready on the instance's one port (issue #23).
+          INTERNAL_PORT: '0',
           SESSION_SECRET: 'edgecart-lab-session-secret-0123456789abcdef',
           ...env,
           PORT: String(port),

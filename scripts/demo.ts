@@ -36,12 +36,14 @@ try {
 }
 
 const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+// Operators' endpoints live on the internal listener (INTERNAL_PORT), not on the shop's port (issue #23).
+const internal = `http://${shown}:${config.internalPort || config.port}`;
 console.log(`
   Shop:     http://${shown}:${config.port}/
   API:      http://${shown}:${config.port}/api/products
-  OpenAPI:  http://${shown}:${config.port}/docs
-  Health:   http://${shown}:${config.port}/health   Ready: http://${shown}:${config.port}/ready
-  Metrics:  http://${shown}:${config.port}/metrics
+  OpenAPI:  ${internal}/docs
+  Health:   ${internal}/health   Ready: ${internal}/ready
+  Metrics:  ${internal}/metrics
   Admin:    ${process.env.ADMIN_EMAIL ?? DEMO_ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : DEMO_ADMIN_PASSWORD}
 `);
 await import('../service/src/server.js');

@@ -155,6 +155,7 @@ export class Compute extends pulumi.ComponentResource {
       REGION: region,
       IMAGE: image,
       APP_PORT: String(config.appPort),
+      INTERNAL_PORT: String(config.internalPort),
       LOG_GROUP: logGroup.name,
       DB_SECRET_ID: args.dbSecretName,
       REDIS_SECRET_ID: args.redisAuthSecretArn,

@@ -1,6 +1,8 @@
 // The regional ALB: HTTPS only (CloudFront redirects viewers, so no port 80), a TLS 1.3 policy, invalid header
 // fields dropped, deletion protection. Every request without CloudFront's secret origin header gets 403; only
-// requests carrying it are forwarded to the instances.
+// requests carrying it are forwarded to the instances, on their traffic port. The internal endpoints (/metrics,
+// /ready, /docs) are refused here too, in front of the service's own 404 for them on that port (issue #23); the
+// health check uses the instances' internal port, which the listener never forwards to.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { type RegionContext, regionalName } from './context.js';
@@ -23,6 +25,15 @@ export interface LoadBalancerArgs {
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 export const HEALTH_CHECK_PATH = '/health';
 export const DEREGISTRATION_DELAY_SECONDS = 30;
+/**
+ * Paths refused at the ALB (the service's internal listener serves them). Two rules, because an ALB rule takes
+ * at most three match evaluations per condition and five per rule
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+ */
+export const INTERNAL_PATH_GROUPS = [
+  ['/metrics', '/ready'],
+  ['/docs', '/docs/*'],
+] as const;
 
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly arn: pulumi.Output<string>;
@@ -69,7 +80,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
           enabled: true,
           protocol: 'HTTP',
           path: HEALTH_CHECK_PATH,
-          port: 'traffic-port',
+          // The internal listener: a health check port may differ from the traffic port (HealthCheckPort,
+          // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html).
+          port: String(config.internalPort),
           matcher: '200',
           interval: 10,
           timeout: 5,
@@ -101,6 +114,29 @@ export class LoadBalancer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    INTERNAL_PATH_GROUPS.forEach((paths, i) => {
+      new aws.lb.ListenerRule(
+        regionalName(ctx, `internal-paths-${i + 1}`),
+        {
+          listenerArn: listener.arn,
+          // Before the forward rule (10): evaluated lowest first.
+          priority: i + 1,
+          conditions: [{ pathPattern: { values: [...paths] } }],
+          actions: [
+            {
+              type: 'fixed-response',
+              fixedResponse: {
+                statusCode: '404',
+                contentType: 'application/json',
+                messageBody: '{"statusCode":404,"error":"Not Found","message":"Not Found"}',
+              },
+            },
+          ],
+        },
+        { parent: this },
+      );
+    });
 
     this.forwardRule = new aws.lb.ListenerRule(
       regionalName(ctx, 'from-cloudfront'),

@@ -10,6 +10,7 @@ exec > >(tee -a /var/log/edgecart-bootstrap.log | logger -t edgecart-bootstrap) 
 readonly REGION='@@REGION@@'
 readonly IMAGE='@@IMAGE@@'
 readonly APP_PORT='@@APP_PORT@@'
+readonly INTERNAL_PORT='@@INTERNAL_PORT@@'
 readonly LOG_GROUP='@@LOG_GROUP@@'
 readonly DB_SECRET_ID='@@DB_SECRET_ID@@'
 readonly REDIS_SECRET_ID='@@REDIS_SECRET_ID@@'
@@ -95,6 +96,8 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   echo 'NODE_ENV=production'
   echo 'HOST=0.0.0.0'
   echo "PORT=${APP_PORT}"
+  # /health (the ALB's check), /ready, /metrics and /docs: on this port only, which the ALB never forwards to.
+  echo "INTERNAL_PORT=${INTERNAL_PORT}"
   echo "REGION=${REGION}"
   echo "DATABASE_URL=postgresql://${db_auth}@${DB_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
   echo "DATABASE_READ_URL=postgresql://${db_auth}@${DB_READER_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
@@ -136,6 +139,7 @@ log "starting the service"
 # deregistration delay is 30 s) before it exits.
 docker run --detach --name edgecart --restart unless-stopped \
   --publish "${APP_PORT}:${APP_PORT}" \
+  --publish "${INTERNAL_PORT}:${INTERNAL_PORT}" \
   --env-file "${CONF_DIR}/service.env" \
   --volume "${CONF_DIR}/rds-ca.pem:${CA_FILE_IN_CONTAINER}:ro" \
   --log-driver awslogs \
@@ -149,7 +153,7 @@ docker run --detach --name edgecart --restart unless-stopped \
   "$IMAGE"
 
 for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:${APP_PORT}/health"; then
+  if curl -fsS -o /dev/null "http://127.0.0.1:${INTERNAL_PORT}/health"; then
     log "service is healthy"
     exit 0
   fi

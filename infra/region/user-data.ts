@@ -10,6 +10,8 @@ export interface UserDataValues {
   /** <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:… */
   IMAGE: string;
   APP_PORT: string;
+  /** The service's internal listener (health checks, /ready, /metrics, /docs), published next to APP_PORT. */
+  INTERNAL_PORT: string;
   LOG_GROUP: string;
   DB_SECRET_ID: string;
   REDIS_SECRET_ID: string;

@@ -8,6 +8,7 @@ import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
 import readinessMetricPlugin, { cloudWatchPublisher, type MetricPublisher } from './plugins/readiness-metric.js';
+import internalEndpointsPlugin, { createInternalServer } from './plugins/internal-endpoints.js';
 import securityPlugin, { securityHeaders } from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
 import storefrontPlugin from './plugins/storefront.js';
@@ -109,8 +110,13 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     orders: createOrderRepository(db, products, { log: app.log, mode: config.checkoutMode }),
   });
   app.decorate('draining', false);
+  app.decorate('internalServer', createInternalServer(app));
   app.addHook('onClose', async () => {
     cache.close();
+    if (app.internalServer.listening) {
+      app.internalServer.closeIdleConnections();
+      await new Promise((resolve) => app.internalServer.close(resolve));
+    }
     await Promise.allSettled([db.close(), redis.close()]);
   });
 
@@ -132,9 +138,12 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   registerErrorHandling(app);
   app.addSchema(ErrorBodySchema);
 
+  // The rate limit first, so that every route registered after it is limited (swagger's and /metrics included);
+  // then the public-port refusal of the internal endpoints, which runs after the limit has counted the request.
+  await app.register(securityPlugin);
+  await app.register(internalEndpointsPlugin);
   await app.register(metricsPlugin);
   await app.register(swaggerPlugin);
-  await app.register(securityPlugin);
 
   const readinessPublisher =
     options.readinessPublisher ??

@@ -5,6 +5,12 @@ export interface ServiceConfig {
   nodeEnv: string;
   port: number;
   host: string;
+  /**
+   * Port of the internal listener (/metrics, /ready, /docs, and /health), for the load balancer's health check,
+   * Prometheus and operators; never forwarded by CloudFront or the ALB's listener. 0 (not in production): no
+   * internal listener, everything on PORT.
+   */
+  internalPort: number;
   databaseUrl: string;
   /** Regional reader endpoint; reads go there when set. */
   databaseReadUrl?: string;
@@ -156,9 +162,19 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     );
   }
   const keyPrefix = str(env, 'REDIS_KEY_PREFIX', 'edgecart:');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const internalPort = int(env, 'INTERNAL_PORT', 9100, 0, 65535);
+  if (internalPort === 0 && production) {
+    throw new ConfigError(
+      'INTERNAL_PORT',
+      'must be set in production (metrics, readiness and docs stay off the public port)',
+    );
+  }
+  if (internalPort !== 0 && internalPort === port) throw new ConfigError('INTERNAL_PORT', 'must differ from PORT');
   return {
     nodeEnv,
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
+    internalPort,
     host: str(env, 'HOST', '0.0.0.0'),
     databaseUrl: url(env, 'DATABASE_URL', pg, production ? undefined : 'postgresql://postgres@127.0.0.1:5432/edgecart'),
     databaseReadUrl: env.DATABASE_READ_URL ? url(env, 'DATABASE_READ_URL', pg) : undefined,

@@ -21,6 +21,14 @@ closeWithGrace({ delay: config.shutdownGraceMs + config.drainDelayMs }, async ({
 try {
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ region: config.region }, `edgecart listening on http://${config.host}:${config.port}`);
+  if (config.internalPort !== 0) {
+    await new Promise<void>((resolve, reject) => {
+      app.internalServer.once('error', reject).listen(config.internalPort, config.host, resolve);
+    });
+    app.log.info(
+      `internal endpoints (/metrics, /ready, /docs, /health) on http://${config.host}:${config.internalPort}`,
+    );
+  }
 } catch (err) {
   app.log.error({ err }, 'could not start listening');
   await app.close();

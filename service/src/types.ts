@@ -31,6 +31,8 @@ declare module 'fastify' {
     deps: AppDeps;
     /** True once shutdown has begun: /health answers 503 so the ALB stops sending new requests. */
     draining: boolean;
+    /** The internal listener (plugins/internal-endpoints.ts), not listening until server.ts listens it. */
+    internalServer: import('node:http').Server;
   }
 }
 

@@ -23,8 +23,9 @@ describe('global rate limit (RATE_LIMIT_MAX per IP per minute)', () => {
     // Successful responses do not carry the limit headers (bytes on every response for no one).
     expect((await get(ctx.app, '198.51.100.9')).headers['x-ratelimit-limit']).toBeUndefined();
     expect((await get(ctx.app, '198.51.100.2')).statusCode).toBe(200);
-    // Health checks are never limited (the ALB must always get an answer).
-    expect((await ctx.app.inject({ url: '/health', remoteAddress: '198.51.100.1' })).statusCode).toBe(200);
+    // Every public route is limited, /health included; the ALB's checks come through the internal listener,
+    // which is not (internal-endpoints.test.ts).
+    expect((await ctx.app.inject({ url: '/health', remoteAddress: '198.51.100.1' })).statusCode).toBe(429);
   });
 
   it('holds across instances: counts from one are seen by the other after a flush', async () => {

@@ -24,7 +24,9 @@ eachRegion((region, run) => {
           fixedResponse: expect.objectContaining({ statusCode: '403' }),
         }),
       ]);
-      const rules = run().ofType(T.rule);
+      const rules = run()
+        .ofType(T.rule)
+        .filter((r) => r.inputs.priority === 10);
       expect(rules).toHaveLength(1);
       expect(containsSecret(rules[0]!.inputs.conditions)).toBe(true);
       expect(unsecret(rules[0]!.inputs.conditions)).toEqual([
@@ -35,9 +37,32 @@ eachRegion((region, run) => {
       ]);
     });
 
-    it('health-checks /health and drains for 30 s', () => {
+    it('refuses the internal endpoints with 404 before anything is forwarded (issue #23)', () => {
+      const refusals = run()
+        .ofType(T.rule)
+        .filter((r) => r.inputs.priority < 10);
+      const paths = refusals.flatMap((r) =>
+        (r.inputs.conditions as Array<{ pathPattern?: { values: string[] } }>).flatMap(
+          (c) => c.pathPattern?.values ?? [],
+        ),
+      );
+      expect(paths.sort()).toEqual(['/docs', '/docs/*', '/metrics', '/ready']);
+      for (const r of refusals) {
+        // Within the ALB's quota: three match evaluations per condition, five per rule.
+        expect(r.inputs.conditions).toHaveLength(1);
+        expect(r.inputs.conditions[0].pathPattern.values.length).toBeLessThanOrEqual(3);
+        expect(r.inputs.actions).toEqual([
+          expect.objectContaining({
+            type: 'fixed-response',
+            fixedResponse: expect.objectContaining({ statusCode: '404' }),
+          }),
+        ]);
+      }
+    });
+
+    it('health-checks /health on the internal port (never forwarded to) and drains for 30 s', () => {
       const tg = byName(run(), T.tg, region, 'tg');
-      expect(tg.inputs.healthCheck).toMatchObject({ path: '/health', matcher: '200', protocol: 'HTTP' });
+      expect(tg.inputs.healthCheck).toMatchObject({ path: '/health', port: '9100', matcher: '200', protocol: 'HTTP' });
       expect(tg.inputs.deregistrationDelay).toBe(30);
       expect(tg.inputs.port).toBe(3000);
       expect(tg.inputs.targetType).toBe('instance');

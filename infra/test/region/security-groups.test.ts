@@ -19,22 +19,26 @@ eachRegion((region, run) => {
         }))
         .sort((a, b) => `${a.group}${a.port}`.localeCompare(`${b.group}${b.port}`));
 
-    it('lets in only CloudFront to the ALB, the ALB to the instances, the instances to the data stores', () => {
+    it('lets in only CloudFront to the ALB, the ALB to the instances, the instances to the data stores; the internal port only from the ALB and the scrapers', () => {
       expect(rules(T.ingress)).toEqual([
         { group: '<region>-alb-sg', port: 443, toPort: 443, protocol: 'tcp', peer: `pl-cloudfront-${region}` },
         { group: '<region>-cache-sg', port: 6379, toPort: 6379, protocol: 'tcp', peer: '<region>-instance-sg' },
         { group: '<region>-db-sg', port: 5432, toPort: 5432, protocol: 'tcp', peer: '<region>-instance-sg' },
         { group: '<region>-endpoints-sg', port: 443, toPort: 443, protocol: 'tcp', peer: '<region>-instance-sg' },
         { group: '<region>-instance-sg', port: 3000, toPort: 3000, protocol: 'tcp', peer: '<region>-alb-sg' },
+        { group: '<region>-instance-sg', port: 9100, toPort: 9100, protocol: 'tcp', peer: '<region>-alb-sg' },
+        { group: '<region>-instance-sg', port: 9100, toPort: 9100, protocol: 'tcp', peer: '<region>-scraper-sg' },
       ]);
     });
 
     it('lets out only what each tier needs', () => {
       expect(rules(T.egress)).toEqual([
         { group: '<region>-alb-sg', port: 3000, toPort: 3000, protocol: 'tcp', peer: '<region>-instance-sg' },
+        { group: '<region>-alb-sg', port: 9100, toPort: 9100, protocol: 'tcp', peer: '<region>-instance-sg' },
         { group: '<region>-instance-sg', port: 443, toPort: 443, protocol: 'tcp', peer: '0.0.0.0/0' },
         { group: '<region>-instance-sg', port: 5432, toPort: 5432, protocol: 'tcp', peer: '<region>-db-sg' },
         { group: '<region>-instance-sg', port: 6379, toPort: 6379, protocol: 'tcp', peer: '<region>-cache-sg' },
+        { group: '<region>-scraper-sg', port: 9100, toPort: 9100, protocol: 'tcp', peer: '<region>-instance-sg' },
       ]);
     });
 

@@ -54,6 +54,7 @@ eachRegion((region, run) => {
         'NODE_ENV',
         'HOST',
         'PORT',
+        'INTERNAL_PORT',
         'REGION',
         'DATABASE_URL',
         'DATABASE_READ_URL',

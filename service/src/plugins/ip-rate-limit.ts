@@ -1,7 +1,8 @@
 // The region-wide per-IP limit on every route (RATE_LIMIT_MAX a minute), counted by the batched store
 // (rate-limit-store.ts: no Redis round trip per request, shared totals every 100 ms, enforced per instance while
 // Redis is down). Routes with a limit of their own (login, register) are limited by @fastify/rate-limit instead
-// (security.ts); routes with `config: { rateLimit: false }` (health, metrics) are never limited.
+// (security.ts). Requests on the internal listener (health checks, scrapes) are never limited; every public
+// route is, /health, /metrics and the docs included (issue #23).
 //
 // Hand-written on purpose instead of @fastify/rate-limit's global limit, for cost: its hook is three promises deep
 // per request (the hook, applyRateLimit, a promise around the store) and reads request.routeOptions, which builds
@@ -14,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors.js';
 import type { RedisClient } from '../redis.js';
+import { cameInternally } from './internal-endpoints.js';
 import { BatchedStore } from './rate-limit-store.js';
 
 const WINDOW_MS = 60_000;
@@ -45,6 +47,8 @@ async function ipRateLimitPlugin(app: FastifyInstance, options: IpRateLimitOptio
   // keeps counting in the same Redis counters.
   const store = new BatchedStore(options.redis, `${options.prefix}rl:`);
   const limit = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    // The load balancer's health checks and the scrapers, on the internal listener, are not shoppers.
+    if (cameInternally(request)) return done();
     const { current, ttl } = store.count(clientKey(request.ip), WINDOW_MS);
     if (current <= max) return done();
     const seconds = Math.max(1, Math.ceil(ttl / 1000));

@@ -12,7 +12,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Liveness: 200 while serving, 503 once shutdown has begun',
         response: { 200: LiveSchema, 503: DrainingSchema },
       },
-      config: { rateLimit: false },
     },
     async (_request, reply) => {
       if (app.draining) return reply.code(503).send({ status: 'draining' as const });
@@ -28,7 +27,6 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Readiness: database and Redis reachable (for operators and alarms, not the ALB)',
         response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
-      config: { rateLimit: false },
     },
     async (_request, reply) => {
       const { ready, checks } = await checkReadiness({

@@ -27,6 +27,9 @@ export function testConfig(db: TestDatabase, prefix: string, env: Record<string,
     REGION: 'test-region-1',
     RATE_LIMIT_MAX: '0',
     AUTH_RATE_LIMIT_MAX: '0',
+    // Internal endpoints on the main port (inject reaches them), unless a test asks for the internal listener;
+    // production requires one.
+    INTERNAL_PORT: env.NODE_ENV === 'production' ? '9100' : '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -47,6 +47,8 @@ export async function startService(
         LOG_LEVEL: 'warn',
         RATE_LIMIT_MAX: '0',
         AUTH_RATE_LIMIT_MAX: '0',
+        // /ready and /metrics on the service's one port (no internal listener; many processes share the machine).
+        INTERNAL_PORT: '0',
         REGION: 'test-region-1',
         ...env,
         PORT: String(port),
