@@ -81,6 +81,8 @@ function serviceEnv(db: BenchDatabase, instance: string, extra: Record<string, s
     LOG_LEVEL: 'info',
     RATE_LIMIT_MAX: '1000000000',
     AUTH_RATE_LIMIT_MAX: '1000000',
+    // The shoppers reorder all run long: the per-customer cap off, as the rate limits are out of reach.
+    CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '0',
     TRUST_PROXY_HOPS: '1',
     ...startEnv,
     ...extra,

@@ -16,6 +16,7 @@ import swaggerPlugin from './plugins/swagger.js';
 import { createRedis, type Redis } from './redis.js';
 import { createOrderRepository } from './repositories/orders.js';
 import { createProductRepository } from './repositories/products.js';
+import { createPurchaseLimits } from './repositories/purchase-limits.js';
 import { createUserRepository } from './repositories/users.js';
 import authRoutes from './routes/auth.js';
 import cartRoutes from './routes/cart.js';
@@ -108,6 +109,10 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     products,
     users: createUserRepository(db),
     orders: createOrderRepository(db, products, { log: app.log, mode: config.checkoutMode }),
+    purchaseLimits: createPurchaseLimits(db, {
+      perOrder: config.orderMaxUnitsPerProduct,
+      perCustomerPerDay: config.customerMaxUnitsPerProductPerDay,
+    }),
   });
   app.decorate('draining', false);
   app.decorate('internalServer', createInternalServer(app));

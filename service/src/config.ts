@@ -36,6 +36,13 @@ export interface ServiceConfig {
   assetsBaseUrl: string;
   rateLimitMax: number;
   authRateLimitMax: number;
+  /** Most units of one product in one order (cart and checkout); issue #23's per-order cap. */
+  orderMaxUnitsPerProduct: number;
+  /**
+   * Most units of one product one customer may order within 24 hours, the orders in the cart included; 0 turns it
+   * off. Issue #23's per-customer cap against "denial of inventory" in a shop without payment.
+   */
+  customerMaxUnitsPerProductPerDay: number;
   corsOrigins: string[];
   logLevel: string;
   /**
@@ -194,6 +201,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000_000),
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
+    orderMaxUnitsPerProduct: int(env, 'ORDER_MAX_UNITS_PER_PRODUCT', 5, 1, 99),
+    customerMaxUnitsPerProductPerDay: int(env, 'CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY', 10, 0, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

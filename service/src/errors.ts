@@ -41,10 +41,25 @@ export class MixedCurrenciesError extends DomainError {
   }
 }
 
+/** A purchase above the per-order or per-customer cap of one product (issue #23: denial of inventory). */
+export class PurchaseLimitError extends DomainError {
+  constructor(
+    readonly productId: string,
+    message: string,
+  ) {
+    super(message, { productId });
+  }
+}
+
 /** The HTTP status of each domain error: the only place the domain meets HTTP. */
 function statusOf(err: DomainError): number {
   if (err instanceof NotFoundError) return 404;
-  if (err instanceof AlreadyExistsError || err instanceof OutOfStockError || err instanceof MixedCurrenciesError) {
+  if (
+    err instanceof AlreadyExistsError ||
+    err instanceof OutOfStockError ||
+    err instanceof MixedCurrenciesError ||
+    err instanceof PurchaseLimitError
+  ) {
     return 409;
   }
   return 400;

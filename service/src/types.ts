@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { Redis } from './redis.js';
 import type { OrderRepository } from './repositories/orders.js';
 import type { ProductRepository } from './repositories/products.js';
+import type { PurchaseLimitsChecker } from './repositories/purchase-limits.js';
 import type { UserRepository } from './repositories/users.js';
 
 export interface AppDeps {
@@ -18,6 +19,7 @@ export interface AppDeps {
   products: ProductRepository;
   users: UserRepository;
   orders: OrderRepository;
+  purchaseLimits: PurchaseLimitsChecker;
 }
 
 export interface SessionUser {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError } from '../errors.js';
+import { badRequest, NotFoundError } from '../errors.js';
 import type { ProductRepository } from '../repositories/products.js';
 import { type Cart, type CartLine, CartItemParamsSchema, CartQuantitySchema, CartSchema } from '../schemas/cart.js';
 import { errorResponses } from '../schemas/common.js';
@@ -51,6 +51,8 @@ const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const perOrder = app.deps.config.orderMaxUnitsPerProduct;
+      if (request.body.quantity > perOrder) throw badRequest(`At most ${perOrder} units of one product per order`);
       const product = (await products.getProduct(request.params.productId))?.value;
       if (!product) throw new NotFoundError('Product not found');
       touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });

@@ -9,7 +9,7 @@ import { CheckoutHeadersSchema, OrderListSchema, OrderSchema } from '../schemas/
 import { currentUser, requireUser } from './guards.js';
 
 const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { orders } = app.deps;
+  const { orders, purchaseLimits } = app.deps;
 
   app.post(
     '/api/orders',
@@ -36,6 +36,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (existing) return reply.code(200).send(existing);
         throw badRequest('The cart is empty');
       }
+      await purchaseLimits.check(user.id, cart, key);
       const { order, created } = await orders.placeOrder(user.id, cart, key);
       if (created) request.session.cart = {};
       request.session.lastOrderId = order.id;

@@ -27,6 +27,9 @@ export function testConfig(db: TestDatabase, prefix: string, env: Record<string,
     REGION: 'test-region-1',
     RATE_LIMIT_MAX: '0',
     AUTH_RATE_LIMIT_MAX: '0',
+    // Purchase caps as loose as they go, like the rate limits; purchase-limits.test.ts sets its own.
+    ORDER_MAX_UNITS_PER_PRODUCT: '99',
+    CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '0',
     // Internal endpoints on the main port (inject reaches them), unless a test asks for the internal listener;
     // production requires one.
     INTERNAL_PORT: env.NODE_ENV === 'production' ? '9100' : '0',

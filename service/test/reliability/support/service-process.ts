@@ -49,6 +49,8 @@ export async function startService(
         AUTH_RATE_LIMIT_MAX: '0',
         // /ready and /metrics on the service's one port (no internal listener; many processes share the machine).
         INTERNAL_PORT: '0',
+        ORDER_MAX_UNITS_PER_PRODUCT: '99',
+        CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '0',
         REGION: 'test-region-1',
         ...env,
         PORT: String(port),
