@@ -8,6 +8,7 @@ import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
 import metricsPlugin from './plugins/metrics.js';
 import readinessMetricPlugin, { cloudWatchPublisher, type MetricPublisher } from './plugins/readiness-metric.js';
+import crossSitePlugin from './plugins/cross-site.js';
 import internalEndpointsPlugin, { createInternalServer } from './plugins/internal-endpoints.js';
 import securityPlugin, { securityHeaders } from './plugins/security.js';
 import sessionPlugin from './plugins/session.js';
@@ -147,6 +148,7 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   // then the public-port refusal of the internal endpoints, which runs after the limit has counted the request.
   await app.register(securityPlugin);
   await app.register(internalEndpointsPlugin);
+  await app.register(crossSitePlugin);
   await app.register(metricsPlugin);
   await app.register(swaggerPlugin);
 

@@ -44,6 +44,11 @@ export interface ServiceConfig {
    */
   customerMaxUnitsPerProductPerDay: number;
   corsOrigins: string[];
+  /**
+   * Origins whose unsafe requests (POST, PUT, PATCH, DELETE) a browser may send (plugins/cross-site.ts):
+   * ALLOWED_ORIGINS, else the shop's own origin (from an absolute ASSETS_BASE_URL); CORS_ORIGINS always.
+   */
+  allowedOrigins: string[];
   logLevel: string;
   /**
    * Which requests are logged: `all` (Fastify's lines at the start and end of each), or `errors` (one line for
@@ -170,6 +175,20 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
   }
   const keyPrefix = str(env, 'REDIS_KEY_PREFIX', 'edgecart:');
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const list = (key: string) =>
+    (env[key] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const corsOrigins = list('CORS_ORIGINS');
+  const assetsBaseUrl = str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, '');
+  const explicitOrigins = list('ALLOWED_ORIGINS');
+  for (const o of explicitOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError('ALLOWED_ORIGINS', `must list origins such as https://shop.example.com, got "${o}"`);
+  }
+  const shopOrigin = /^https:\/\//.test(assetsBaseUrl) ? [new URL(assetsBaseUrl).origin] : [];
+  const allowedOrigins = [...new Set([...(explicitOrigins.length ? explicitOrigins : shopOrigin), ...corsOrigins])];
   const internalPort = int(env, 'INTERNAL_PORT', 9100, 0, 65535);
   if (internalPort === 0 && production) {
     throw new ConfigError(
@@ -198,15 +217,13 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     cacheRedisListMaxBytes: int(env, 'CACHE_REDIS_LIST_MAX_BYTES', 32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     assetsBucket: env.ASSETS_BUCKET || undefined,
     assetsBucketRegion: str(env, 'ASSETS_BUCKET_REGION', env.AWS_REGION || env.REGION || 'us-east-1'),
-    assetsBaseUrl: str(env, 'ASSETS_BASE_URL', '/assets').replace(/\/$/, ''),
+    assetsBaseUrl,
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000_000),
     authRateLimitMax: int(env, 'AUTH_RATE_LIMIT_MAX', 10, 0, 1_000_000),
     orderMaxUnitsPerProduct: int(env, 'ORDER_MAX_UNITS_PER_PRODUCT', 5, 1, 99),
     customerMaxUnitsPerProductPerDay: int(env, 'CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY', 10, 0, 1_000_000),
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    corsOrigins,
+    allowedOrigins,
     logLevel,
     logRequests: oneOf(env, 'LOG_REQUESTS', ['all', 'errors'] as const, 'errors'),
     checkoutMode: oneOf(env, 'CHECKOUT_MODE', ['auto', 'transaction'] as const, 'auto'),

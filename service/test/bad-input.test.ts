@@ -22,7 +22,7 @@ describe('malformed requests', () => {
     ['JSON that is not an object', '"just a string"', 'application/json', 400],
     ['null body', 'null', 'application/json', 400],
     ['a form post', 'email=a@b.c&password=x', 'application/x-www-form-urlencoded', 415],
-    ['plain text', 'hello', 'text/plain', 400],
+    ['plain text (refused since issue #23: CSRF)', 'hello', 'text/plain', 415],
     ['XML', '<user/>', 'application/xml', 415],
   ])('register with %s → %i', async (_name, payload, contentType, status) => {
     const before = await snapshotDatabase(ctx.db);
