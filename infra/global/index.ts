@@ -12,7 +12,8 @@ import { Dns } from './dns.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
 import { contentTag } from './build-context.js';
 import { SERVICE_BUILD, ServiceImage } from './image.js';
-import { Registry } from './registry.js';
+import { ImageBackfill } from './image-backfill.js';
+import { Registry, replicaRegions } from './registry.js';
 
 /** The stack's outputs: exactly the contract's names, each with the contract's type. */
 export type GlobalStackOutputs = { [K in keyof GlobalOutputs]: pulumi.Input<GlobalOutputs[K]> };
@@ -92,6 +93,14 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     registryId: registry.registryId,
     tag: contentTag(SERVICE_BUILD),
     provider,
+    dependsOn: registry.ready,
+  });
+  // The running image in every replica region, also one added after it was pushed (issue #20 item 2).
+  new ImageBackfill('service-image-backfill', {
+    repositoryUrl: registry.repositoryUrl,
+    digest: image.digest,
+    replicaRegions: replicaRegions(config.region, config.regions),
+    registry: image.registry,
     dependsOn: registry.ready,
   });
 

@@ -17,6 +17,7 @@ import { DB_PORT, Database } from './database.js';
 import { OriginCertificate, OriginDns } from './dns.js';
 import { Encryption } from './encryption.js';
 import { readGlobalInputs } from './global-inputs.js';
+import { requireImageInRegion } from './image.js';
 import { LoadBalancer } from './load-balancer.js';
 import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
@@ -33,6 +34,8 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
 
   const global = await readGlobalInputs(config);
   const { accountId } = await aws.getCallerIdentity({}, { provider });
+  // Nothing is created before this region's ECR has the image its instances pull (issue #20 item 2).
+  await requireImageInRegion({ region, ...global.image, provider });
   const ctx: RegionContext = { config, region, accountId };
 
   const zones = await aws.getAvailabilityZones(

@@ -267,6 +267,11 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
       contextHash: 'mock-context-hash',
     };
   },
+  // docker-build's Index with one source: `imagetools create` makes a carbon copy of an image index, so the tag
+  // points at the source's digest; `ref` is `<tag>@<digest>` (pulumi-docker-build provider/internal/index.go, Read).
+  'docker-build:index:Index': ({ inputs }) => ({
+    ref: `${inputs.tag}@${String(inputs.sources?.[0]).split('@')[1]}`,
+  }),
   'aws:cloudfront/distribution:Distribution': ({ name }) => ({
     domainName: `d${createHash('sha256').update(name).digest('hex').slice(0, 13)}.cloudfront.net`,
     hostedZoneId: 'Z2FDTNDATAQYW2',
