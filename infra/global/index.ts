@@ -9,6 +9,7 @@ import { Assets } from './assets.js';
 import { Audit } from './audit.js';
 import { Database, DB_NAME, DB_USERNAME } from './database.js';
 import { Dns } from './dns.js';
+import { checkEngineVersion } from './engine-version.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
 import { contentTag } from './build-context.js';
 import { SERVICE_BUILD, ServiceImage } from './image.js';
@@ -35,6 +36,8 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
   const provider = new aws.Provider(config.region, { region: config.region, defaultTags });
   const edgeProvider = new aws.Provider(`${EDGE_REGION}-edge`, { region: EDGE_REGION, defaultTags });
   const { accountId } = await aws.getCallerIdentity({}, { provider });
+  // Before anything is created: a retired or unsupported engine version stops the preview (issue #20 item 5).
+  await checkEngineVersion(config.dbEngineVersion, config.regions, provider);
   const bucketNames = Object.fromEntries(
     config.regions.map((region) => [region, assetsBucketName(namespace, accountId, region)]),
   );
