@@ -67,6 +67,8 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
         domain: config.domain,
         distributionArn: edge.distributionArn,
         protect,
+        accountId,
+        logRetentionDays: config.trailRetentionDays,
         provider,
       }),
   );

@@ -219,7 +219,7 @@ export function afterInstances(
   value: pulumi.Output<string>,
   instances: pulumi.Output<string>[],
 ): pulumi.Output<string> {
-  return pulumi.all([value, ...instances]).apply(([v]) => v);
+  return pulumi.all([value, ...instances]).apply(([v]) => v as string);
 }
 
 function bucketOf(names: Record<string, string>, region: string): string {

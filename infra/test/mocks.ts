@@ -99,7 +99,9 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
  * listed (tests pick one from here), only on a retired one not being listed.
  */
 export const AURORA_POSTGRES_VERSIONS: Record<string, string[]> = Object.fromEntries(
-  ['ap-south-1', 'eu-west-2', 'ap-southeast-1', 'us-east-1'].map((r) => [r, ['16.6', '16.8', '16.9', '17.4', '17.5']]),
+  ['ap-south-1', 'eu-west-2', 'ap-southeast-1', 'us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1'].map(
+    (r) => [r, ['16.6', '16.8', '16.9', '17.4', '17.5']],
+  ),
 );
 
 /** Answers of the invokes the program makes. Add an entry when the program calls a new data source. */
