@@ -45,3 +45,19 @@ export const s3ServerAccessLogging: StackValidationPolicy = {
     }
   },
 };
+
+const WAF_LOGGING = 'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration';
+
+export const wafLogging: StackValidationPolicy = {
+  name: 'waf-logging',
+  description: 'Every WAF web ACL logs its requests (a WebAclLoggingConfiguration of this stack).',
+  enforcementLevel: 'mandatory',
+  validateStack: ({ resources }, report) => {
+    const logged = new Set(
+      ofType(resources, WAF_LOGGING).flatMap((l) => (l.propertyDependencies.resourceArn ?? []).map((d) => d.urn)),
+    );
+    for (const acl of ofType(resources, T.webAcl)) {
+      if (!logged.has(acl.urn)) report(`${acl.name} has no logging configuration (Security Hub WAF.11)`, acl.urn);
+    }
+  },
+};

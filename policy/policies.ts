@@ -1,7 +1,7 @@
 // Every policy of the pack, in one list: index.ts serves them to the Pulumi CLI and policy/test runs them over
 // the mocked graph of every stack.
 import type { Policies } from '@pulumi/policy';
-import { albAccessLogs, s3ServerAccessLogging } from './access-logs.js';
+import { albAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.js';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
@@ -27,4 +27,5 @@ export const policies: Policies = [
   route53AlarmHealthChecks,
   albAccessLogs,
   s3ServerAccessLogging,
+  wafLogging,
 ];

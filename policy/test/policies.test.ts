@@ -244,8 +244,20 @@ describe('each policy fails on a broken resource', () => {
     );
   });
 
+  it('waf-logging: the web ACL without its logging configuration', async () => {
+    const graph = graphOf('global');
+    const silent: PolicyGraph = {
+      inputs: graph.inputs,
+      resources: graph.resources.filter(
+        (r) => r.type !== 'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration',
+      ),
+    };
+    expect(await violationsOf('waf-logging', silent)).toEqual([expect.stringMatching(/no logging configuration/)]);
+  });
+
   it('every policy of the pack has a breaking case above', () => {
     const tested = [
+      'waf-logging',
       'alb-access-logs',
       's3-server-access-logging',
       'no-world-open-ingress',
