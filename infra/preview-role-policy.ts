@@ -31,6 +31,8 @@ export const PREVIEW_READ_ACTIONS = [
   'cloudfront:GetCachePolicy',
   'cloudfront:ListOriginRequestPolicies',
   'cloudfront:GetOriginRequestPolicy',
+  // The engine version check of the global stack (aws.rds.getEngineVersion).
+  'rds:DescribeDBEngineVersions',
   'ecr:DescribeRepositories',
   'ecr:ListImages',
   'ecr:DescribeImages',

@@ -1,6 +1,7 @@
 // Every policy of the pack, in one list: index.ts serves them to the Pulumi CLI and policy/test runs them over
 // the mocked graph of every stack.
 import type { Policies } from '@pulumi/policy';
+import { albAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.js';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
@@ -24,4 +25,7 @@ export const policies: Policies = [
   namesWithinAwsLimits,
   statefulResourcesProtected,
   route53AlarmHealthChecks,
+  albAccessLogs,
+  s3ServerAccessLogging,
+  wafLogging,
 ];

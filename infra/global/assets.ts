@@ -8,6 +8,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { denyInsecureTransport } from '../bucket-policy.js';
+import { LogBucket, serverAccessLogging } from '../log-bucket.js';
 import { policyDocument } from '../region/iam.js';
 
 export interface AssetsArgs {
@@ -18,6 +19,9 @@ export interface AssetsArgs {
   /** The only principal allowed to read objects (CloudFront OAC, by distribution ARN). */
   distributionArn: pulumi.Input<string>;
   protect: boolean;
+  accountId: string;
+  /** Days the bucket's server access logs are kept. */
+  logRetentionDays: number;
   /** The global stack's home provider; every resource here names its own region. */
   provider: aws.Provider;
 }
@@ -125,6 +129,23 @@ export class Assets extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: [versioning] },
     );
+
+    // Who read or wrote what (CIS 2.6 / Security Hub CloudTrail.7, issue #20 item 6): into a bucket of its own in
+    // the same region, as S3 requires.
+    const logs = new LogBucket(
+      `${region}-assets-logs`,
+      {
+        bucketName: `${args.bucketName}-logs`,
+        region,
+        accountId: args.accountId,
+        source: 's3-server-access',
+        retentionDays: args.logRetentionDays,
+        provider: args.provider,
+        protect: args.protect,
+      },
+      { parent: this },
+    );
+    serverAccessLogging(`${region}-assets-logging`, { bucket: bucket.id, region, logs, prefix: 'assets/' }, child);
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;

@@ -3,6 +3,7 @@
 // configured retention.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { LogBucket, serverAccessLogging } from '../log-bucket.js';
 import { denyInsecureTransport } from '../bucket-policy.js';
 
 export interface AuditArgs {
@@ -184,6 +185,27 @@ export class Audit extends pulumi.ComponentResource {
       },
       // CloudTrail checks that it can write to the bucket when the trail is created.
       { ...home, dependsOn: [policy, encryption] },
+    );
+
+    // Who read the trail's bucket (CIS 2.6 / Security Hub CloudTrail.7, issue #20 item 6): logged into a bucket of
+    // its own, never into the trail bucket itself (S3 would log its own log writes).
+    const logs = new LogBucket(
+      `${name}-trail-logs`,
+      {
+        bucketName: pulumi.interpolate`${args.namespace}-trail-logs-${args.accountId}`,
+        region: args.homeRegion,
+        accountId: args.accountId,
+        source: 's3-server-access',
+        retentionDays: args.retentionDays,
+        provider: args.provider,
+        protect: args.protect,
+      },
+      { parent: this },
+    );
+    serverAccessLogging(
+      `${name}-trail-logging`,
+      { bucket: bucket.id, region: args.homeRegion, logs, prefix: 'trail/' },
+      home,
     );
 
     this.bucketName = bucket.id;

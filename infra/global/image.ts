@@ -52,6 +52,8 @@ export class ServiceImage extends pulumi.ComponentResource {
   /** `<repositoryUrl>@sha256:...` */
   readonly imageUri: pulumi.Output<string>;
   readonly digest: pulumi.Output<string>;
+  /** The push credentials of the repository's registry (a 12-hour ECR token), for copies into it. */
+  readonly registry: dockerBuild.types.input.RegistryArgs;
 
   constructor(name: string, args: ServiceImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:global:ServiceImage', name, {}, opts);
@@ -65,6 +67,11 @@ export class ServiceImage extends pulumi.ComponentResource {
       { registryId: args.registryId },
       { parent: this, provider: args.provider },
     );
+    this.registry = {
+      address: args.repositoryUrl.apply((url) => url.split('/')[0]!),
+      username: token.userName,
+      password: pulumi.secret(token.password),
+    };
     const image = new dockerBuild.Image(
       name,
       {
@@ -75,13 +82,7 @@ export class ServiceImage extends pulumi.ComponentResource {
         push: true,
         // The PR preview builds too (without pushing), so a broken Dockerfile fails the pull request.
         buildOnPreview: true,
-        registries: [
-          {
-            address: args.repositoryUrl.apply((url) => url.split('/')[0]!),
-            username: token.userName,
-            password: pulumi.secret(token.password),
-          },
-        ],
+        registries: [this.registry],
       },
       { parent: this, dependsOn: args.dependsOn, retainOnDelete: true },
     );

@@ -9,10 +9,12 @@ import { Assets } from './assets.js';
 import { Audit } from './audit.js';
 import { Database, DB_NAME, DB_USERNAME } from './database.js';
 import { Dns } from './dns.js';
+import { checkEngineVersion } from './engine-version.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
 import { contentTag } from './build-context.js';
 import { SERVICE_BUILD, ServiceImage } from './image.js';
-import { Registry } from './registry.js';
+import { ImageBackfill } from './image-backfill.js';
+import { Registry, replicaRegions } from './registry.js';
 
 /** The stack's outputs: exactly the contract's names, each with the contract's type. */
 export type GlobalStackOutputs = { [K in keyof GlobalOutputs]: pulumi.Input<GlobalOutputs[K]> };
@@ -34,6 +36,8 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
   const provider = new aws.Provider(config.region, { region: config.region, defaultTags });
   const edgeProvider = new aws.Provider(`${EDGE_REGION}-edge`, { region: EDGE_REGION, defaultTags });
   const { accountId } = await aws.getCallerIdentity({}, { provider });
+  // Before anything is created: a retired or unsupported engine version stops the preview (issue #20 item 5).
+  await checkEngineVersion(config.dbEngineVersion, config.regions, provider);
   const bucketNames = Object.fromEntries(
     config.regions.map((region) => [region, assetsBucketName(namespace, accountId, region)]),
   );
@@ -63,6 +67,8 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
         domain: config.domain,
         distributionArn: edge.distributionArn,
         protect,
+        accountId,
+        logRetentionDays: config.trailRetentionDays,
         provider,
       }),
   );
@@ -92,6 +98,14 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     registryId: registry.registryId,
     tag: contentTag(SERVICE_BUILD),
     provider,
+    dependsOn: registry.ready,
+  });
+  // The running image in every replica region, also one added after it was pushed (issue #20 item 2).
+  new ImageBackfill('service-image-backfill', {
+    repositoryUrl: registry.repositoryUrl,
+    digest: image.digest,
+    replicaRegions: replicaRegions(config.region, config.regions),
+    registry: image.registry,
     dependsOn: registry.ready,
   });
 

@@ -17,6 +17,8 @@ export interface GlobalInputs extends GlobalOutputRefs {
   regions: string[];
   primaryRegion: string;
   dbEngineVersion: string;
+  /** The image every region runs, as plain values: a region checks it has it before it creates anything. */
+  image: { repositoryName: string; digest: string };
 }
 
 async function plain(ref: pulumi.StackReference, name: keyof GlobalOutputs): Promise<unknown> {
@@ -40,6 +42,10 @@ export async function readGlobalInputs(config: RegionalConfig): Promise<GlobalIn
   const primaryRegion = (await plain(ref, 'primaryRegion')) as string;
   const dbEngineVersion = String(await plain(ref, 'dbEngineVersion'));
   const domain = String(await plain(ref, 'domain'));
+  const image = {
+    repositoryName: String(await plain(ref, 'repositoryName')),
+    digest: String(await plain(ref, 'imageDigest')),
+  };
 
   if (!regions.includes(config.region)) {
     throw new ConfigError(
@@ -62,6 +68,7 @@ export async function readGlobalInputs(config: RegionalConfig): Promise<GlobalIn
     regions,
     primaryRegion,
     dbEngineVersion,
+    image,
     zoneId: out('zoneId'),
     repositoryName: out('repositoryName'),
     imageDigest: out('imageDigest'),

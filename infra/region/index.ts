@@ -17,6 +17,7 @@ import { DB_PORT, Database } from './database.js';
 import { OriginCertificate, OriginDns } from './dns.js';
 import { Encryption } from './encryption.js';
 import { readGlobalInputs } from './global-inputs.js';
+import { requireImageInRegion } from './image.js';
 import { LoadBalancer } from './load-balancer.js';
 import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
@@ -33,6 +34,8 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
 
   const global = await readGlobalInputs(config);
   const { accountId } = await aws.getCallerIdentity({}, { provider });
+  // Nothing is created before this region's ECR has the image its instances pull (issue #20 item 2).
+  await requireImageInRegion({ region, ...global.image, provider });
   const ctx: RegionContext = { config, region, accountId };
 
   const zones = await aws.getAvailabilityZones(
@@ -128,7 +131,12 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       dbSecretName: global.dbSecretName,
       redisAuthSecretArn: secrets.redisAuthSecretArn,
       sessionSecretArn: secrets.sessionSecretArn,
-      dbWriteEndpoint: serviceWriteEndpoint(config.role, global.dbWriterEndpoint, database.readerEndpoint),
+      // Through the cluster's instances, so no instance boots (and, in the primary, runs migrations) before
+      // the database has its writer (issue #20 item 4): the launch template then waits for them.
+      dbWriteEndpoint: afterInstances(
+        serviceWriteEndpoint(config.role, global.dbWriterEndpoint, database.readerEndpoint),
+        database.instanceIdentifiers,
+      ),
       dbReaderEndpoint: database.readerEndpoint,
       dbPort: DB_PORT,
       dbName: global.dbName,
@@ -200,6 +208,18 @@ export function serviceWriteEndpoint(
   localReaderEndpoint: pulumi.Output<string>,
 ): pulumi.Output<string> {
   return role === 'primary' ? globalWriterEndpoint : localReaderEndpoint;
+}
+
+/**
+ * `value`, carrying a dependency on every instance of the cluster. The cluster resource is "available" before any
+ * instance exists, and a cluster without instances has no writer to connect to; the writer is one of these (the
+ * first instance of a new cluster, promotion tier 0).
+ */
+export function afterInstances(
+  value: pulumi.Output<string>,
+  instances: pulumi.Output<string>[],
+): pulumi.Output<string> {
+  return pulumi.all([value, ...instances]).apply(([v]) => v as string);
 }
 
 function bucketOf(names: Record<string, string>, region: string): string {

@@ -5,7 +5,8 @@
 // health check uses the instances' internal port, which the listener never forwards to.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type RegionContext, regionalName } from './context.js';
+import { ACCESS_LOG_RETENTION_DAYS, LogBucket } from '../log-bucket.js';
+import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface LoadBalancerArgs {
   ctx: RegionContext;
@@ -50,6 +51,20 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const { ctx } = args;
     const { config } = ctx;
 
+    // Who asked for what, kept a year (Security Hub ELB.5; issue #20 item 6).
+    const logs = new LogBucket(
+      regionalName(ctx, 'alb-logs'),
+      {
+        bucketName: `${stackNamespace(ctx)}-alb-logs-${ctx.accountId}`,
+        region: ctx.region,
+        accountId: ctx.accountId,
+        source: 'alb',
+        retentionDays: ACCESS_LOG_RETENTION_DAYS,
+        protect: config.protectData,
+      },
+      { parent: this },
+    );
+
     const alb = new aws.lb.LoadBalancer(
       regionalName(ctx, 'alb'),
       {
@@ -64,8 +79,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         enableHttp2: true,
         desyncMitigationMode: 'strictest',
         xffHeaderProcessingMode: 'append',
+        accessLogs: { bucket: logs.bucket, enabled: true },
       },
-      { parent: this },
+      // ELB checks that it may write to the bucket when access logs are turned on.
+      { parent: this, dependsOn: [logs.policy] },
     );
 
     const targetGroup = new aws.lb.TargetGroup(

@@ -3,6 +3,7 @@
 // instead of in a deploy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
+import { applyRun } from './every-stack.js';
 import { ACCOUNT_ID } from './mocks.js';
 import { type ProgramRun, runProgram, stackConfig } from './program.js';
 import { fakeStorefront, regionConfig } from './region-harness.js';
@@ -53,7 +54,10 @@ describe('global → regional contract', () => {
     // The stack files must point at the global stack and agree with it.
     expect(config['edgecart:domain']).toBe(global.outputs.domain);
     expect(global.outputs.regions).toContain(config['aws:region']);
-    const region = await runProgram(config, { stackOutputs: { [config['edgecart:globalStack']!]: global.outputs } });
+    const region = await runProgram(config, {
+      stackOutputs: { [config['edgecart:globalStack']!]: global.outputs },
+      world: applyRun({}, 'global', global),
+    });
     expect(region.resources.length).toBeGreaterThan(20);
     const reference = region.ofType('pulumi:pulumi:StackReference');
     expect(reference.map((r) => r.inputs.name)).toEqual([config['edgecart:globalStack']]);

@@ -416,6 +416,7 @@ describe('global stack (Pulumi.global.yaml)', () => {
     expect(new Set(run.invokes.map((i) => i.token))).toEqual(
       new Set([
         'aws:index/getCallerIdentity:getCallerIdentity',
+        'aws:rds/getEngineVersion:getEngineVersion',
         'aws:index/getPartition:getPartition',
         'aws:cloudfront/getCachePolicy:getCachePolicy',
         'aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy',

@@ -93,6 +93,17 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: Record<string, string> = {
   'Managed-UserAgentRefererHeaders': 'acba4595-bd28-49b8-b9fe-13317c0390fa',
 };
 
+/**
+ * Aurora PostgreSQL versions DescribeDBEngineVersions lists as `available` with global database support, per region.
+ * An illustration of the shape, not a promise about AWS today: the program must not depend on which versions are
+ * listed (tests pick one from here), only on a retired one not being listed.
+ */
+export const AURORA_POSTGRES_VERSIONS: Record<string, string[]> = Object.fromEntries(
+  ['ap-south-1', 'eu-west-2', 'ap-southeast-1', 'us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1'].map(
+    (r) => [r, ['16.6', '16.8', '16.9', '17.4', '17.5']],
+  ),
+);
+
 /** Answers of the invokes the program makes. Add an entry when the program calls a new data source. */
 export const invokeHandlers: Record<string, InvokeHandler> = {
   // CI runs as the OIDC role session (docs/deploy.md); STS answers with the assumed-role ARN.
@@ -189,6 +200,25 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
       registryId: ACCOUNT_ID,
     };
   },
+  // With `version` and without `includeAll`, the provider asks for that version with status `available` and fails
+  // when nothing matches (terraform-provider-aws internal/service/rds/engine_version_data_source.go).
+  'aws:rds/getEngineVersion:getEngineVersion': (args, region) => {
+    const region_ = args.inputs.region ?? region;
+    const version = String(args.inputs.version);
+    if (args.inputs.engine !== 'aurora-postgresql' || !(AURORA_POSTGRES_VERSIONS[region_] ?? []).includes(version)) {
+      throw awsError('no RDS engine versions match the criteria');
+    }
+    return {
+      id: version,
+      engine: args.inputs.engine,
+      version,
+      versionActual: version,
+      status: 'available',
+      parameterGroupFamily: `aurora-postgresql${version.split('.')[0]}`,
+      supportsGlobalDatabases: true,
+      region: region_,
+    };
+  },
   // Regional stacks (infra/region). The origin-facing list is AWS-owned and exists in every region (CloudFront
   // Developer Guide, "Use the CloudFront managed prefix list"); its weight in a security group is 55 rules. The
   // ID is opaque to the program (pl-<hex> in AWS).
@@ -267,6 +297,11 @@ export const resourceHandlers: Record<string, ResourceHandler> = {
       contextHash: 'mock-context-hash',
     };
   },
+  // docker-build's Index with one source: `imagetools create` makes a carbon copy of an image index, so the tag
+  // points at the source's digest; `ref` is `<tag>@<digest>` (pulumi-docker-build provider/internal/index.go, Read).
+  'docker-build:index:Index': ({ inputs }) => ({
+    ref: `${inputs.tag}@${String(inputs.sources?.[0]).split('@')[1]}`,
+  }),
   'aws:cloudfront/distribution:Distribution': ({ name }) => ({
     domainName: `d${createHash('sha256').update(name).digest('hex').slice(0, 13)}.cloudfront.net`,
     hostedZoneId: 'Z2FDTNDATAQYW2',

@@ -45,6 +45,7 @@ const INVOKE_ACCESS: Record<string, (args: Record<string, any>, region: string) 
     { action: 'cloudfront:ListOriginRequestPolicies', resource: '*' },
     { action: 'cloudfront:GetOriginRequestPolicy', resource: '*' },
   ],
+  'aws:rds/getEngineVersion:getEngineVersion': () => [{ action: 'rds:DescribeDBEngineVersions', resource: '*' }],
   'aws:ecr/getImages:getImages': () => [{ action: 'ecr:ListImages', resource: '*' }],
   'aws:ecr/getImage:getImage': () => [{ action: 'ecr:DescribeImages', resource: '*' }],
   'aws:ecr/getRepository:getRepository': () => [{ action: 'ecr:DescribeRepositories', resource: '*' }],

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetsBucketName, GLOBAL_OUTPUT_NAMES, type GlobalOutputs } from '../contract.js';
-import { ACCOUNT_ID, type RecordedResource } from './mocks.js';
+import { ACCOUNT_ID, type MockWorld, type RecordedResource, repositoryKey } from './mocks.js';
 import { type FlatConfig, type ProgramRun, runProgram, stackConfig } from './program.js';
 
 export const GLOBAL_STACK = 'organization/edgecart/global';
@@ -85,9 +85,24 @@ export function thirdRegionConfig(overrides: FlatConfig = {}): FlatConfig {
 /** The stack names of the test runs: the stack files' names, and `singapore` for the made-up third region. */
 export const STACK_OF: Record<string, string> = { [PRIMARY]: 'mumbai', [SECONDARY]: 'london', [THIRD]: 'singapore' };
 
-export async function runRegion(config: FlatConfig, regions?: string[]): Promise<ProgramRun> {
+/** ECR as the global stack leaves it for the fixture: the image in every region's repository. */
+export function worldWithImage(outputs: GlobalOutputs = globalOutputs()): MockWorld {
+  const image = { imageTag: 'ctx-0123456789abcdef', imageDigest: outputs.imageDigest };
+  return {
+    ecrRepositories: Object.fromEntries(
+      outputs.regions.map((r) => [repositoryKey(r, outputs.repositoryName), [image]]),
+    ),
+  };
+}
+
+export async function runRegion(config: FlatConfig, regions?: string[], world?: MockWorld): Promise<ProgramRun> {
   const stack = STACK_OF[config['aws:region']!] ?? 'test';
-  return runProgram(config, { stack, stackOutputs: { [GLOBAL_STACK]: { ...globalOutputs(regions) } } });
+  const outputs = globalOutputs(regions);
+  return runProgram(config, {
+    stack,
+    stackOutputs: { [GLOBAL_STACK]: { ...outputs } },
+    world: world ?? worldWithImage(outputs),
+  });
 }
 
 /** A value with the stack-scoped AWS names of a stack (`edgecart-<stack>`) made stack-neutral. */

@@ -218,8 +218,48 @@ describe('each policy fails on a broken resource', () => {
     expect(await violationsOf('route53-alarm-health-checks', silent)).toHaveLength(2);
   });
 
+  it('alb-access-logs: a load balancer without access logs', async () => {
+    const broken = breakResource(graphOf('secondary'), T.loadBalancer, (p) => {
+      p.accessLogs = { bucket: p.accessLogs.bucket, enabled: false };
+    });
+    expect(await violationsOf('alb-access-logs', broken)).toEqual([expect.stringMatching(/ELB\.5/)]);
+  });
+
+  it('s3-server-access-logging: the trail bucket and an assets bucket without it', async () => {
+    const graph = graphOf('global');
+    const loggings = graph.resources.filter((r) => r.type === 'aws:s3/bucketLogging:BucketLogging');
+    expect(loggings.length).toBeGreaterThanOrEqual(3);
+    const without = (names: RegExp): PolicyGraph => ({
+      inputs: graph.inputs,
+      resources: graph.resources.filter(
+        (r) => !(r.type === 'aws:s3/bucketLogging:BucketLogging' && names.test(r.name)),
+      ),
+    });
+    // (Their log buckets, no longer anyone's target, are reported too.)
+    expect(await violationsOf('s3-server-access-logging', without(/trail|ap-south-1-assets/))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^audit-trail has no server access logging/),
+        expect.stringMatching(/^ap-south-1-assets has no server access logging/),
+      ]),
+    );
+  });
+
+  it('waf-logging: the web ACL without its logging configuration', async () => {
+    const graph = graphOf('global');
+    const silent: PolicyGraph = {
+      inputs: graph.inputs,
+      resources: graph.resources.filter(
+        (r) => r.type !== 'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration',
+      ),
+    };
+    expect(await violationsOf('waf-logging', silent)).toEqual([expect.stringMatching(/no logging configuration/)]);
+  });
+
   it('every policy of the pack has a breaking case above', () => {
     const tested = [
+      'waf-logging',
+      'alb-access-logs',
+      's3-server-access-logging',
       'no-world-open-ingress',
       'imdsv2-required',
       'encryption-at-rest',

@@ -10,6 +10,7 @@ import {
   isSecretInput,
   PRIMARY,
   regionConfig,
+  worldWithImage,
 } from '../region-harness.js';
 import { T } from './stacks.js';
 
@@ -21,6 +22,7 @@ describe('mumbai preview', () => {
         stack: 'mumbai',
         dryRun: true,
         stackOutputs: { [GLOBAL_STACK]: { ...globalOutputs() } },
+        world: worldWithImage(),
       });
       const secretReads = run.invokes.filter((i) => i.token.startsWith('aws:secretsmanager/'));
       expect(secretReads).toEqual([]);
