@@ -4,6 +4,7 @@ import type { Policies } from '@pulumi/policy';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
+import { instanceRefreshGuarded } from './instance-refresh.js';
 import { namesWithinAwsLimits } from './name-lengths.js';
 import { noWorldOpenIngress } from './no-world-open-ingress.js';
 import { staticParametersPendingReboot } from './rds-static-parameters.js';
@@ -20,6 +21,7 @@ export const policies: Policies = [
   staticParametersPendingReboot,
   secondaryNotOnOwnWriterEndpoint,
   asgWaitsForHealthyTargets,
+  instanceRefreshGuarded,
   wafBodyLimitCoversService,
   namesWithinAwsLimits,
   statefulResourcesProtected,
