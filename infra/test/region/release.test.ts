@@ -1,6 +1,8 @@
 // The guarded instance refresh of every regional stack (issue #21): how a release rolls out, which alarms stop it,
 // and that the group is updated only after those alarms exist.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { SLOW_REQUEST_MS } from '../../../service/src/plugins/metrics.js';
 import {
   CHECKOUT_ERRORS_METRIC,
@@ -15,6 +17,33 @@ import {
 import { byName, eachRegion, T } from './stacks.js';
 
 const filterType = 'aws:cloudwatch/logMetricFilter:LogMetricFilter';
+
+/** The deploy workflow's jobs that `pulumi up` a regional stack, with their steps. */
+function regionalDeployJobs(): [string, { strategy?: any; steps: any[] }][] {
+  const workflow = parse(readFileSync(new URL('../../../.github/workflows/deploy.yml', import.meta.url), 'utf8'));
+  return Object.entries<any>(workflow.jobs).filter(([name]) => name === 'primary' || name === 'secondary');
+}
+
+describe('the deploy workflow', () => {
+  it('waits for the instance refresh of each region right after its `pulumi up`, from when the deploy started', () => {
+    const jobs = regionalDeployJobs();
+    expect(jobs.map(([name]) => name)).toEqual(['primary', 'secondary']);
+    for (const [, job] of jobs) {
+      const ids = job.steps.map((s) => s.id ?? s.name);
+      const up = job.steps.findIndex((s) => s.id === 'up');
+      expect(job.steps[up].with.command).toBe('up');
+      expect(ids.indexOf('started')).toBe(up - 1);
+      const wait = job.steps[up + 1];
+      expect(wait.run).toContain('scripts/wait-instance-refresh.ts');
+      expect(wait.env.SINCE).toBe('${{ steps.started.outputs.at }}');
+    }
+  });
+
+  it('rolls the secondaries one at a time and stops the queue when one fails', () => {
+    const secondary = regionalDeployJobs().find(([name]) => name === 'secondary')![1];
+    expect(secondary.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
+  });
+});
 
 eachRegion((region, run) => {
   describe('release guard', () => {
@@ -57,6 +86,17 @@ eachRegion((region, run) => {
       ]) {
         expect(deps.some((urn) => urn.endsWith(`${T.alarm}::${region}-${n}`))).toBe(true);
       }
+    });
+
+    it('exports every stack output the wait step of the deploy workflow reads', () => {
+      const read = regionalDeployJobs().flatMap(([, job]) =>
+        Object.values<string>(job.steps.find((s: any) => s.run?.includes('wait-instance-refresh'))!.env)
+          .map((v) => /steps\.up\.outputs\.(\w+)/.exec(v)?.[1])
+          .filter((v): v is string => v !== undefined),
+      );
+      expect(new Set(read)).toEqual(new Set(['region', 'autoScalingGroupName', 'launchTemplateVersion']));
+      for (const key of read) expect(run().outputs).toHaveProperty(key);
+      expect(run().outputs.region).toBe(region);
     });
 
     it('counts slow checkout and catalog requests and checkout 5xx from the service log, 0 in a quiet minute', () => {
