@@ -6,6 +6,7 @@ import type { ServiceConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
+import faultInjectionPlugin from './plugins/fault-injection.js';
 import metricsPlugin from './plugins/metrics.js';
 import readinessMetricPlugin, { cloudWatchPublisher, type MetricPublisher } from './plugins/readiness-metric.js';
 import securityPlugin, { securityHeaders } from './plugins/security.js';
@@ -124,6 +125,9 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   app.addSchema(ErrorBodySchema);
 
   await app.register(metricsPlugin);
+  // Only in the lab's release drill (LAB_FAULT_INJECTION, never in production): after metrics, so the bad
+  // build's answers are timed and logged like any other.
+  if (config.faultInjection) await app.register(faultInjectionPlugin, config.faultInjection);
   await app.register(swaggerPlugin);
   await app.register(securityPlugin);
 
