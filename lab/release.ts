@@ -165,7 +165,8 @@ export async function instanceRefresh(
     launched.push({ name, release: release.name });
     firstServingAt ??= Date.now();
     log(`${region.name}: ${name} in service`);
-    if ((tripped = await waitUnlessAlarm(watch, timing.warmupMs))) break;
+    tripped = await waitUnlessAlarm(watch, timing.warmupMs);
+    if (tripped) break;
     await region.retire(instance);
     const done = ((i + 1) / old.length) * 100;
     // AWS pauses at the highest checkpoint reached (and skips those passed on the way).
@@ -173,7 +174,8 @@ export async function instanceRefresh(
     if (reached.length > 0 && i < old.length - 1 && checkpoints.length > 0) {
       checkpoints.splice(0, reached.length);
       log(`${region.name}: checkpoint at ${Math.round(done)} %, waiting ${timing.checkpointDelayMs / 1000} s`);
-      if ((tripped = await waitUnlessAlarm(watch, timing.checkpointDelayMs))) break;
+      tripped = await waitUnlessAlarm(watch, timing.checkpointDelayMs);
+      if (tripped) break;
     }
   }
   tripped ||= watch.alarm !== undefined;
