@@ -5,6 +5,7 @@ import { LabAlreadyRunning } from './lock.js';
 import { PostgresMissing } from './postgres-cluster.js';
 import { writeReport } from './report.js';
 import { DEFAULT_RTT_FILE, loadRttTable } from './rtt.js';
+import { runReleaseCli } from './release-cli.js';
 import { defaultOptions, runRehearsal } from './run.js';
 
 const HELP = `npm run lab -- [options]
@@ -28,6 +29,8 @@ Options:
   --rtt <file>              the RTT table (default lab/rtt.json)
   --report-dir <dir>        where multi-region.json, .md and .svg go (default docs/)
   --short                   the short run npm test uses (about a minute of shopping)
+  --release                 instead: the release drills of issue #21 (lab/release-drill.ts), report in
+                            <report-dir>/release-drill.json and .md
   -h, --help                this text
 
 Environment: PG_BIN (directory of initdb/postgres/pg_basebackup), REDIS_SERVER_BIN, LAB_SERVICE_ROOT (run the
@@ -48,6 +51,7 @@ const { values } = parseArgs({
     rtt: { type: 'string' },
     'report-dir': { type: 'string' },
     short: { type: 'boolean', default: false },
+    release: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -71,6 +75,9 @@ function num(name: keyof typeof values, fallback: number, min: number, max: numb
 
 const short = values.short === true;
 const rttFile = resolve(values.rtt ?? DEFAULT_RTT_FILE);
+if (values.release) {
+  process.exit(await runReleaseCli({ short, rttFile, shoppers: values.shoppers, reportDir: values['report-dir'] }));
+}
 try {
   const rtt = loadRttTable(rttFile);
   const started = Date.now();

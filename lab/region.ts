@@ -61,6 +61,25 @@ export class Region {
     await Promise.all(old.map((o) => o.kill()));
   }
 
+  /**
+   * One more instance with `settings` on top of the region's (a release), put behind the ALB once it answers
+   * /health: the launch half of an instance refresh's replacement (lab/release.ts).
+   */
+  async launch(name: string, settings: Record<string, string>): Promise<ServiceInstance> {
+    const instance = await ServiceInstance.start(name, { ...this.env(), ...settings });
+    this.instances.push(instance);
+    this.targets.push({ name: instance.name, port: instance.port });
+    return instance;
+  }
+
+  /** Takes `instance` out of the ALB first, then terminates it (SIGTERM, it drains): the other half. */
+  async retire(instance: ServiceInstance): Promise<void> {
+    const at = this.targets.findIndex((t) => t.port === instance.port);
+    if (at >= 0) this.targets.splice(at, 1);
+    this.instances = this.instances.filter((i) => i !== instance);
+    await instance.terminate();
+  }
+
   /** Loses the region's compute and cache: instances and Redis SIGKILLed. */
   async killInstancesAndRedis(): Promise<void> {
     await Promise.all([...this.instances.map((i) => i.kill()), this.redis.kill()]);

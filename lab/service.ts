@@ -53,6 +53,8 @@ export interface InstanceEnv {
   DATABASE_URL: string;
   DATABASE_READ_URL?: string;
   REDIS_URL: string;
+  /** Anything else a build runs with (the release drill's LAB_FAULT_INJECTION). */
+  [setting: string]: string | undefined;
 }
 
 export class ServiceInstance {
@@ -131,6 +133,11 @@ export class ServiceInstance {
       }
       await sleep(100);
     }
+  }
+
+  /** SIGTERM: the instance drains and exits, as an instance refresh or a scale-in terminates it. */
+  async terminate(): Promise<void> {
+    await stop(this.proc, 'SIGTERM');
   }
 
   /** SIGKILL: the instance is lost, no drain. */

@@ -5,6 +5,7 @@ import { albAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
+import { instanceRefreshGuarded } from './instance-refresh.js';
 import { namesWithinAwsLimits } from './name-lengths.js';
 import { noWorldOpenIngress } from './no-world-open-ingress.js';
 import { staticParametersPendingReboot } from './rds-static-parameters.js';
@@ -21,6 +22,7 @@ export const policies: Policies = [
   staticParametersPendingReboot,
   secondaryNotOnOwnWriterEndpoint,
   asgWaitsForHealthyTargets,
+  instanceRefreshGuarded,
   wafBodyLimitCoversService,
   namesWithinAwsLimits,
   statefulResourcesProtected,

@@ -1,10 +1,12 @@
 // The service fleet: launch template (Amazon Linux 2023, IMDSv2 only, encrypted gp3 root, user data that pulls
 // the image by digest and reads secrets at boot), a least-privilege instance profile, and an Auto Scaling Group
-// behind the ALB with CPU and requests-per-target tracking and a rolling, self-rolling-back instance refresh.
+// behind the ALB with CPU and requests-per-target tracking and a guarded instance refresh: one instance at a time,
+// a canary checkpoint, the release alarms watched throughout, and an automatic rollback (issue #21).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';
 import { READINESS_NAMESPACE } from '../readiness-metric.js';
+import { RELEASE_CHECKPOINT_DELAY_SECONDS, RELEASE_CHECKPOINT_PERCENTAGES } from '../release-guard.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument, serviceTrustPolicy } from './iam.js';
 import { renderUserData, type UserDataValues } from './user-data.js';
@@ -48,6 +50,11 @@ export interface ComputeArgs {
   uploadsBucketName: pulumi.Input<string>;
   uploadsBucketRegion: string;
   assetsBaseUrl: pulumi.Input<string>;
+  /**
+   * The alarms that fail and roll back an instance refresh (Monitoring.releaseAlarmNames). Monitoring is built
+   * after this component (its dashboard shows the group), so index.ts hands them over as a deferred output.
+   */
+  releaseAlarmNames: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export class Compute extends pulumi.ComponentResource {
@@ -232,10 +239,15 @@ export class Compute extends pulumi.ComponentResource {
         healthCheckGracePeriod: INSTANCE_BOOT_SECONDS,
         defaultInstanceWarmup: INSTANCE_WARMUP_SECONDS,
         capacityRebalance: true,
-        // `pulumi up` succeeds only once minSize instances pass the ALB health check, on create and on every
-        // update (provider docs, aws.autoscaling.Group `waitForElbCapacity`, which takes precedence over
-        // minElbCapacity; the wait is "at least" this many healthy targets).
-        waitForElbCapacity: config.minSize,
+        // On create, `pulumi up` waits until at least minSize instances pass the ALB health check (terraform-
+        // provider-aws internal/service/autoscaling/group.go, resourceGroupCreate: "want at least %d healthy
+        // instance(s) registered to Load Balancer", minElbCapacity unless waitForElbCapacity is set). On update the
+        // provider waits only when minSize, desiredCapacity or desiredCapacityType change (resourceGroupUpdate,
+        // shouldWaitForCapacity), never for an instance refresh, and then for an *exact* count: with
+        // waitForElbCapacity it also wants exactly that many healthy targets, so a fleet scaled out past it would
+        // hang for waitForCapacityTimeout and fail. minElbCapacity is read on create only. A release is therefore
+        // not done when `pulumi up` returns: CI waits for the refresh (scripts/wait-instance-refresh.ts).
+        minElbCapacity: config.minSize,
         waitForCapacityTimeout: '20m',
         metricsGranularity: '1Minute',
         enabledMetrics: [
@@ -246,15 +258,32 @@ export class Compute extends pulumi.ComponentResource {
           'GroupMinSize',
           'GroupMaxSize',
         ],
+        // A release is a new launch template version (the image digest is in the user data), which starts this
+        // refresh (group.go: a launch_template change sets shouldRefreshInstances). Every preference below is
+        // checked by policy/instance-refresh.ts against the EC2 Auto Scaling API Reference (RefreshPreferences,
+        // AlarmSpecification) and the User Guide ("Undo changes with a manual or auto rollback").
         instanceRefresh: {
           strategy: 'Rolling',
           preferences: {
-            // Launch before terminate: never below full capacity while the new image rolls out.
+            // Launch before terminate, one instance at a time: never below full capacity while the release rolls.
             minHealthyPercentage: 100,
             maxHealthyPercentage: 200,
             instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
+            // The canary: the first instances take shoppers, then the refresh waits while the alarms watch them.
+            checkpointPercentages: [...RELEASE_CHECKPOINT_PERCENTAGES],
+            checkpointDelay: String(RELEASE_CHECKPOINT_DELAY_SECONDS),
+            // Any of these in ALARM fails the refresh; autoRollback then replaces the new instances with the
+            // previous launch template version. Rollback needs a desired configuration (the provider sends the
+            // launch template as DesiredConfiguration when autoRollback is true, expandStartInstanceRefreshInput),
+            // a numbered version (never $Latest/$Default) and an AMI ID rather than an SSM parameter in the
+            // template: both hold here (version pinned below, imageId resolved from the parameter at deploy time).
+            alarmSpecification: { alarms: args.releaseAlarmNames },
             autoRollback: true,
-            skipMatching: false,
+            // Instances already on the desired version are not replaced again: a refresh re-run after a cancelled
+            // one replaces only what is left (AWS restarts a partial refresh from the start, not its checkpoint).
+            // Safe because every release is a new template version: the user data pins the image by digest, so
+            // no instance on an old version can "match" (User Guide, "Use an instance refresh with skip matching").
+            skipMatching: true,
           },
         },
         tags: [{ key: 'Name', value: regionalName(ctx, 'service'), propagateAtLaunch: true }],

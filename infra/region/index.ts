@@ -117,6 +117,9 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     opts,
   );
 
+  // The release alarms live in Monitoring, which is built after Compute (its dashboard shows the group); the
+  // instance refresh reads their names through a deferred output (no resource cycle: alarms, then the group).
+  const [releaseAlarmNames, resolveReleaseAlarmNames] = pulumi.deferredOutput<string[]>();
   const compute = new Compute(
     regionalName(ctx, 'compute'),
     {
@@ -145,6 +148,7 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       uploadsBucketName,
       uploadsBucketRegion: global.primaryRegion,
       assetsBaseUrl: global.assetsBaseUrl,
+      releaseAlarmNames,
     },
     opts,
   );
@@ -159,9 +163,11 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       autoScalingGroupName: compute.autoScalingGroupName,
       redisMemberIds: cache.memberIds,
       dbClusterIdentifier: database.clusterIdentifier,
+      serviceLogGroupName: compute.logGroupName,
     },
     opts,
   );
+  resolveReleaseAlarmNames(monitoring.releaseAlarmNames);
 
   new OriginDns(
     regionalName(ctx, 'origin-dns'),

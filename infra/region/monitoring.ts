@@ -3,6 +3,15 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { READINESS_DIMENSION, READINESS_METRIC_NAME, READINESS_NAMESPACE } from '../readiness-metric.js';
+import {
+  CHECKOUT_ERRORS_METRIC,
+  CHECKOUT_ERRORS_THRESHOLD,
+  RELEASE_METRIC_NAMESPACE,
+  SLOW_DATAPOINTS_TO_ALARM,
+  SLOW_EVALUATION_PERIODS,
+  SLOW_SHOPPER_REQUESTS_METRIC,
+  SLOW_SHOPPER_REQUESTS_THRESHOLD,
+} from '../release-guard.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 /** One minute: standard resolution, the finest period Route 53 accepts for an alarm-based health check. */
@@ -47,7 +56,21 @@ export interface MonitoringArgs {
   autoScalingGroupName: pulumi.Input<string>;
   redisMemberIds: pulumi.Input<string>[];
   dbClusterIdentifier: pulumi.Input<string>;
+  /** The service's CloudWatch Logs group (compute.ts): the release alarms count its slow and failed requests. */
+  serviceLogGroupName: pulumi.Input<string>;
 }
+
+/** Requests slower than this are logged by the service (SLOW_REQUEST_MS, service/src/plugins/metrics.ts). */
+export const SLOW_REQUEST_LOG_MS = 1_000;
+
+/**
+ * Metric filter patterns over the service's JSON log lines (pino: `{"method":"POST","url":"/api/orders",
+ * "statusCode":201,"ms":1234,"msg":"request failed or slow"}`), CloudWatch Logs "Using filter patterns to match
+ * terms in JSON log events": `$.field`, numeric comparisons, `&&`/`||` and a trailing `*` wildcard in values.
+ * `url` carries the query string, hence the wildcard on the catalog.
+ */
+export const SLOW_SHOPPER_REQUESTS_PATTERN = `{ ($.ms > ${SLOW_REQUEST_LOG_MS}) && ((($.method = "POST") && ($.url = "/api/orders*")) || (($.method = "GET") && ($.url = "/api/products*"))) }`;
+export const CHECKOUT_ERRORS_PATTERN = '{ ($.statusCode >= 500) && ($.method = "POST") && ($.url = "/api/orders*") }';
 
 export class Monitoring extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
@@ -55,6 +78,11 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly regionHealthAlarmName: pulumi.Output<string>;
   /** The single-metric alarms Route 53's health check follows (hosts, readiness): see dns.ts. */
   readonly dnsHealthAlarmNames: pulumi.Output<string>[];
+  /**
+   * The alarms that mean "this release hurts shoppers": the instance refresh's alarm specification (compute.ts)
+   * fails and rolls back the refresh when any of them goes to ALARM.
+   */
+  readonly releaseAlarmNames: pulumi.Output<string[]>;
   readonly dashboardName: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -168,6 +196,53 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Release guard (issue #21): what a bad release does to shoppers on the paths that make money, from the
+    // service's own log lines (the ALB has no per-path metrics). A minute without a matching line publishes 0.
+    // The namespace is the stack's: two environments' stacks in one account and region never share a metric.
+    const releaseNamespace = `${RELEASE_METRIC_NAMESPACE}/${stackNamespace(ctx)}`;
+    const countLines = (suffix: string, metricName: string, pattern: string) =>
+      new aws.cloudwatch.LogMetricFilter(
+        regionalName(ctx, suffix),
+        {
+          logGroupName: args.serviceLogGroupName,
+          pattern,
+          metricTransformation: {
+            namespace: releaseNamespace,
+            name: metricName,
+            value: '1',
+            defaultValue: '0',
+            unit: 'Count',
+          },
+        },
+        { parent: this },
+      );
+    countLines('slow-shopper-requests', SLOW_SHOPPER_REQUESTS_METRIC, SLOW_SHOPPER_REQUESTS_PATTERN);
+    countLines('checkout-errors', CHECKOUT_ERRORS_METRIC, CHECKOUT_ERRORS_PATTERN);
+    const slowShopperRequests = alarm('release-slow-shopper-requests', {
+      alarmDescription: `Checkout or catalog requests slower than ${SLOW_REQUEST_LOG_MS} ms in ${region} (${SLOW_SHOPPER_REQUESTS_THRESHOLD} or more a minute); fails and rolls back a running instance refresh`,
+      namespace: releaseNamespace,
+      metricName: SLOW_SHOPPER_REQUESTS_METRIC,
+      statistic: 'Sum',
+      period: HEALTH_PERIOD_SECONDS,
+      evaluationPeriods: SLOW_EVALUATION_PERIODS,
+      datapointsToAlarm: SLOW_DATAPOINTS_TO_ALARM,
+      threshold: SLOW_SHOPPER_REQUESTS_THRESHOLD,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    const checkoutErrors = alarm('release-checkout-errors', {
+      alarmDescription: `Checkout answering 5xx in ${region} (${CHECKOUT_ERRORS_THRESHOLD} or more a minute); fails and rolls back a running instance refresh`,
+      namespace: releaseNamespace,
+      metricName: CHECKOUT_ERRORS_METRIC,
+      statistic: 'Sum',
+      period: HEALTH_PERIOD_SECONDS,
+      evaluationPeriods: SLOW_EVALUATION_PERIODS,
+      datapointsToAlarm: SLOW_DATAPOINTS_TO_ALARM,
+      threshold: CHECKOUT_ERRORS_THRESHOLD,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+
     alarm('alb-5xx', {
       alarmDescription: `ALB or targets answering 5xx in ${region}`,
       namespace: 'AWS/ApplicationELB',
@@ -273,6 +348,12 @@ export class Monitoring extends pulumi.ComponentResource {
     this.topicArn = topic.arn;
     this.regionHealthAlarmName = health.alarmName;
     this.dnsHealthAlarmNames = [hosts.name, readiness.name];
+    this.releaseAlarmNames = pulumi.all([
+      errorRatio.name,
+      readiness.name,
+      checkoutErrors.name,
+      slowShopperRequests.name,
+    ]);
     this.dashboardName = board.dashboardName;
     this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName });
   }

@@ -142,8 +142,60 @@ describe('each policy fails on a broken resource', () => {
       p.healthCheckGracePeriod = 180;
     });
     expect(await violationsOf('asg-waits-for-healthy-targets', broken)).toEqual([
-      expect.stringMatching(/waitForElbCapacity/),
+      expect.stringMatching(/minElbCapacity/),
       expect.stringMatching(/healthCheckGracePeriod 180 s is shorter than the boot time/),
+    ]);
+  });
+
+  it('asg-waits-for-healthy-targets: issue #21 (waitForElbCapacity, an exact count on every capacity update)', async () => {
+    const broken = breakResource(graphOf('secondary'), T.autoScalingGroup, (p) => {
+      p.waitForElbCapacity = p.minElbCapacity;
+    });
+    expect(await violationsOf('asg-waits-for-healthy-targets', broken)).toEqual([
+      expect.stringMatching(/waitForElbCapacity makes every minSize\/desiredCapacity update wait for exactly/),
+    ]);
+  });
+
+  it('instance-refresh-guarded: rollback on $Latest with an SSM image, no canary, unknown or slow alarms', async () => {
+    let broken = breakResource(graphOf('primary'), T.autoScalingGroup, (p) => {
+      p.launchTemplate.version = '$Latest';
+      p.instanceRefresh.preferences.checkpointPercentages = [50, 25];
+      p.instanceRefresh.preferences.checkpointDelay = '60';
+      p.instanceRefresh.preferences.alarmSpecification.alarms.push('not-an-alarm');
+      p.instanceRefresh.preferences.maxHealthyPercentage = 250;
+    });
+    broken = breakResource(broken, T.launchTemplate, (p) => {
+      p.imageId = 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+    });
+    const messages = await violationsOf('instance-refresh-guarded', broken);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/maxHealthyPercentage 250 is outside 100-200/),
+        expect.stringMatching(/checkpointPercentages \[50,25\] must be unique integers 1-100, ascending/),
+        expect.stringMatching(/the last checkpoint is 25, not 100/),
+        expect.stringMatching(/launch template version "\$Latest"; rollback needs a numbered version/),
+        expect.stringMatching(/takes its AMI from an SSM parameter/),
+        expect.stringMatching(/alarm "not-an-alarm" is not an alarm of this stack/),
+        expect.stringMatching(/region-5xx-ratio needs 240 s to reach ALARM, longer than the checkpoint delay of 60 s/),
+      ]),
+    );
+    // Also: 250 and 100 are over 100 apart, and each of the other three alarms is slower than 60 s.
+    expect(messages).toHaveLength(11);
+  });
+
+  it('instance-refresh-guarded: no rollback, no alarms, skip matching on a mutable image tag', async () => {
+    let broken = breakResource(graphOf('secondary'), T.autoScalingGroup, (p) => {
+      p.instanceRefresh.preferences.autoRollback = false;
+      p.instanceRefresh.preferences.alarmSpecification.alarms = [];
+    });
+    broken = breakResource(broken, T.launchTemplate, (p) => {
+      const script = Buffer.from(p.userData, 'base64').toString('utf8');
+      p.userData = Buffer.from(script.replace(/^(readonly IMAGE='[^@']+)@[^']+'/m, "$1:latest'")).toString('base64');
+    });
+    expect(await violationsOf('instance-refresh-guarded', broken)).toEqual([
+      expect.stringMatching(/autoRollback is not true/),
+      expect.stringMatching(/no alarmSpecification/),
+      expect.stringMatching(/skipMatching with an image not pinned by digest/),
     ]);
   });
 
@@ -267,6 +319,7 @@ describe('each policy fails on a broken resource', () => {
       'rds-static-parameters-pending-reboot',
       'secondary-not-on-own-writer-endpoint',
       'asg-waits-for-healthy-targets',
+      'instance-refresh-guarded',
       'waf-body-limit-covers-service',
       'names-within-aws-limits',
       'stateful-resources-protected',

@@ -6,6 +6,7 @@ import type { ServiceConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics } from './metrics.js';
+import faultInjectionPlugin from './plugins/fault-injection.js';
 import metricsPlugin from './plugins/metrics.js';
 import readinessMetricPlugin, { cloudWatchPublisher, type MetricPublisher } from './plugins/readiness-metric.js';
 import crossSitePlugin from './plugins/cross-site.js';
@@ -150,6 +151,9 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   await app.register(internalEndpointsPlugin);
   await app.register(crossSitePlugin);
   await app.register(metricsPlugin);
+  // Only in the lab's release drill (LAB_FAULT_INJECTION, never in production): after metrics, so the bad
+  // build's answers are timed and logged like any other.
+  if (config.faultInjection) await app.register(faultInjectionPlugin, config.faultInjection);
   await app.register(swaggerPlugin);
 
   const readinessPublisher =

@@ -83,7 +83,16 @@ export interface ServiceConfig {
   readinessMetricNamespace?: string;
   /** How often the readiness metric is checked and published. */
   readinessMetricIntervalMs: number;
+  /**
+   * A deliberately bad build for the lab's release drill (LAB_FAULT_INJECTION, issue #21): checkout answering
+   * 500, or checkout and catalog answering slowly. Refused with NODE_ENV=production, so it can never ship.
+   */
+  faultInjection?: FaultInjection;
 }
+
+export type FaultInjection = { kind: 'checkout-errors' } | { kind: 'slow-shopper-paths'; delayMs: number };
+
+export const FAULT_INJECTION_KINDS = ['checkout-errors', 'slow-shopper-paths'] as const;
 
 export class ConfigError extends Error {
   constructor(key: string, problem: string) {
@@ -197,6 +206,14 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     );
   }
   if (internalPort !== 0 && internalPort === port) throw new ConfigError('INTERNAL_PORT', 'must differ from PORT');
+  let faultInjection: FaultInjection | undefined;
+  if (env.LAB_FAULT_INJECTION) {
+    if (production)
+      throw new ConfigError('LAB_FAULT_INJECTION', 'is a lab-only setting, refused with NODE_ENV=production');
+    const kind = oneOf(env, 'LAB_FAULT_INJECTION', FAULT_INJECTION_KINDS, 'checkout-errors');
+    faultInjection =
+      kind === 'checkout-errors' ? { kind } : { kind, delayMs: int(env, 'LAB_FAULT_DELAY_MS', 1_500, 1, 60_000) };
+  }
   return {
     nodeEnv,
     port,
@@ -233,5 +250,6 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     readinessMetricNamespace: env.READINESS_METRIC_NAMESPACE || undefined,
     readinessMetricIntervalMs: int(env, 'READINESS_METRIC_INTERVAL_MS', 30_000, 1_000, 300_000),
+    faultInjection,
   };
 }
