@@ -2,6 +2,7 @@
 // the mocked graph of every stack.
 import type { Policies } from '@pulumi/policy';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
+import { cacheKeysExcludeCookies, noCachedCookiePaths } from './edge-caching.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
 import { namesWithinAwsLimits } from './name-lengths.js';
@@ -24,4 +25,6 @@ export const policies: Policies = [
   namesWithinAwsLimits,
   statefulResourcesProtected,
   route53AlarmHealthChecks,
+  cacheKeysExcludeCookies,
+  noCachedCookiePaths,
 ];
