@@ -2,6 +2,7 @@
 // seconds until the affected shoppers are served again (and by whom), what they saw meanwhile, what they had
 // to redo, and which acknowledged orders (a 201/200 a shopper received) the writer no longer has.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FROM_EDGE_COPY } from './edge.js';
 import type { Lab } from './lab.js';
 import type { Population, Region } from './rtt.js';
 import { type AcknowledgedOrder, type Recorder, runShoppers } from './shoppers.js';
@@ -86,7 +87,9 @@ async function drill(
         s.status >= 200 &&
         s.status < 300 &&
         // A fresh request resolved after the fault, not one that was already on its way.
-        s.step !== 'page',
+        s.step !== 'page' &&
+        // Issue #22: an answer from the edge's copy says nothing about the region serving again.
+        !(s.edgeCache && FROM_EDGE_COPY.has(s.edgeCache)),
     );
     if (hit) {
       recoveredAt = hit.at;

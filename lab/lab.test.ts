@@ -60,6 +60,28 @@ describe('npm run lab (short)', () => {
     expect(d.secondsUntilServed).not.toBeNull();
   });
 
+  // Issue #22: the edge tier (lab/edge-tier.ts).
+  it('the edge serves catalog steps from its copy for both populations, near the population↔edge RTT', () => {
+    for (const p of ['india', 'uk'] as const) {
+      for (const step of ['page', 'list', 'product']) {
+        const c = report.edge.steps[p][step]!;
+        expect(c.hits.n, `${p} ${step}`).toBeGreaterThan(0);
+        // Far below a trip to any region (≥ 12 ms more than the edge's RTT), whatever the machine's load.
+        expect(c.hits.p50, `${p} ${step}`).toBeLessThan(c.withoutEdge.p50);
+      }
+      expect(report.edge.hitRatio[p]).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('drills 1 and 2: the affected population gets every catalog answer (the edge serves its copy), no order lost', () => {
+    expect(report.edge.drills.map((d) => d.name.slice(0, 7))).toEqual(['drill 1', 'drill 2']);
+    for (const d of report.edge.drills) {
+      expect(d.catalogErrors, d.name).toBe(0);
+      expect(d.fromEdgeCopy, d.name).toBeGreaterThan(0);
+      expect(d.lostOrders, d.name).toBe(0);
+    }
+  });
+
   it('every process the lab started is gone afterwards', () => {
     expect(report.processes.started).toBeGreaterThanOrEqual(8);
     expect(report.processes.stillRunning.filter(alive)).toEqual([]);

@@ -116,8 +116,11 @@ export class Lab implements Directions {
     return this.router.resolve(population);
   }
 
+  /** Issue #22: while set, every shopper request goes to its population's edge (lab/edge-tier.ts). */
+  edge?: { url(population: Population): string };
+
   linkUrl(population: Population, region: RegionName): string {
-    return this.populationLinks.get(`${population}→${region}`)!.url;
+    return this.edge?.url(population) ?? this.populationLinks.get(`${population}→${region}`)!.url;
   }
 
   /** The current writer: the primary, or the promoted replica after drill 2. */

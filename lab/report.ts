@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ttfbChart } from './chart.js';
 import type { DrillResult } from './drills.js';
+import { edgeMarkdown } from './edge-report.js';
 import type { LabReport } from './run.js';
 import { STEPS } from './shoppers.js';
 
@@ -112,6 +113,7 @@ export function markdown(r: LabReport): string {
     `Recovery point: of ${r.recoveryPoint.acknowledgedBeforeLoss} orders acknowledged up to and during the loss of Mumbai, **${r.recoveryPoint.missingAfterPromotion}** ${r.recoveryPoint.missingAfterPromotion === 1 ? 'was' : 'were'} missing from the promoted replica.`,
   );
   lines.push('');
+  lines.push(...edgeMarkdown(r.edge)); // issue #22
   lines.push('## What this means in AWS');
   lines.push('');
   const detect = policy.failureThreshold * (policy.intervalMs / 1000);

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureWebBuild } from '../web/build/build-web.js';
 import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
 import { Lab } from './lab.js';
+import { type EdgeReport, edgeReport } from './edge-report.js';
+import { EdgeTier } from './edge-tier.js';
 import { acquireLock } from './lock.js';
 import { type LondonCheckout, measureLondonCheckout } from './london-checkout.js';
 import { findPostgresBin } from './postgres-cluster.js';
@@ -54,6 +56,8 @@ export interface LabReport {
   drills: DrillResult[];
   failoverTimeline: { at: string; afterSeconds: number }[];
   recoveryPoint: RecoveryPoint;
+  /** Issue #22: the edge tier's figures (lab/edge-report.ts). */
+  edge: EdgeReport;
   processes: { started: number; stillRunning: number[] };
   durationSeconds: number;
 }
@@ -153,6 +157,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
   findPostgresBin(); // one clear line before anything starts
   const release = acquireLock();
   let lab: Lab | undefined;
+  let edge: EdgeTier | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: taking the lab down`);
     void (lab?.destroy() ?? Promise.resolve())
@@ -184,6 +189,14 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
     log('a London checkout, alone on a quiet link');
     const londonCheckout = await measureLondonCheckout(lab, options.checkoutRuns);
 
+    // --- issue #22: the edge tier in front of the shoppers from here on, the drills included (lab/edge-tier.ts).
+    edge = await EdgeTier.start(lab);
+    lab.edge = edge;
+    log(`the edge tier (nginx per population) in front of the shoppers: warming up, then ${options.phaseSeconds} s`);
+    await phase(lab, recorder, 'edge-warm-up', options.warmUpSeconds, options.shoppers);
+    await phase(lab, recorder, 'edge', options.phaseSeconds, options.shoppers);
+    // --- end of issue #22's part
+
     const drillResults = await runDrills(
       lab,
       recorder,
@@ -207,7 +220,15 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
     const oneJourney = journey(ttfb.oneRegion.uk);
     const twoJourney = journey(ttfb.twoRegions.uk);
     const ryw = recorder.readYourWrites.filter((r) => r.region === 'london');
+    const edgeFigures = edgeReport(
+      recorder.samples,
+      { withoutEdge: 'two-regions', withEdge: 'edge' },
+      edge.rtt,
+      drillResults.drills,
+    );
     log('taking the lab down');
+    await edge.destroy();
+    edge = undefined;
     await lab.destroy();
     lab = undefined;
     const pids = startedPids();
@@ -230,10 +251,12 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
       drills: drillResults.drills,
       failoverTimeline: drillResults.failoverTimeline,
       recoveryPoint: drillResults.recoveryPoint,
+      edge: edgeFigures,
       processes: { started: pids.length, stillRunning: pids.filter(alive) },
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
+    if (edge) await edge.destroy().catch(() => {});
     if (lab) await lab.destroy().catch(() => stopAll());
     await stopAll();
     process.removeListener('SIGINT', onSignal);

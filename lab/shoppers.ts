@@ -22,6 +22,8 @@ export interface Sample {
   ttfbMs: number;
   /** Epoch ms when the answer's headers (or the failure) arrived. */
   at: number;
+  /** Issue #22: the edge's x-edge-cache (HIT, MISS, STALE, ...) when an edge answered (lab/edge.ts). */
+  edgeCache?: string;
 }
 
 export interface AcknowledgedOrder {
@@ -144,6 +146,7 @@ export class Shopper {
       status: answer.status,
       ttfbMs: answer.ttfbMs,
       at: Date.now(),
+      edgeCache: answer.headers?.get('x-edge-cache') ?? undefined,
     });
     // A person waits a little longer before trying again after an error page.
     const pause = answer.status === 0 || answer.status >= 500 ? 250 : this.thinkMs;

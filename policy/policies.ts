@@ -3,6 +3,7 @@
 import type { Policies } from '@pulumi/policy';
 import { albAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.js';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
+import { cacheKeysExcludeCookies, noCachedCookiePaths } from './edge-caching.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
 import { imdsv2Required } from './imdsv2.js';
 import { instanceRefreshGuarded } from './instance-refresh.js';
@@ -30,4 +31,6 @@ export const policies: Policies = [
   albAccessLogs,
   s3ServerAccessLogging,
   wafLogging,
+  cacheKeysExcludeCookies,
+  noCachedCookiePaths,
 ];

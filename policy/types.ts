@@ -31,6 +31,8 @@ export const T = {
   metricAlarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
   compositeAlarm: 'aws:cloudwatch/compositeAlarm:CompositeAlarm',
   iamRolePolicy: 'aws:iam/rolePolicy:RolePolicy',
+  cachePolicy: 'aws:cloudfront/cachePolicy:CachePolicy',
+  distribution: 'aws:cloudfront/distribution:Distribution',
 } as const;
 
 /** The shell variables user-data.sh assigns from the program (`readonly NAME='value'`), from base64 user data. */

@@ -3,8 +3,8 @@
 # fresh machine: it finds or installs what the project needs from the machine's own packages, and starts the
 # local PostgreSQL and Redis when they are installed but silent.
 #   usage: ensure-prerequisites.sh test|demo
-# - test: PostgreSQL + Redis, plus Chromium (the storefront browser test) and shellcheck (user data, image
-#   entrypoint, workflow scripts). No test is skipped for want of them: they are installed or the run stops here.
+# - test: PostgreSQL + Redis, plus Chromium (the storefront browser test), shellcheck (user data, image
+#   entrypoint, workflow scripts) and nginx (the lab's edge tier, issue #22). No test is skipped for want of them: they are installed or the run stops here.
 # - demo: PostgreSQL + Redis.
 # Each action is announced in one line; when something cannot be done, one line says what to run instead.
 # Hand-written: no npm package installs system packages or starts system services.
@@ -21,9 +21,11 @@ if [ "$purpose" = test ]; then
   missing=()
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
   command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+  # nginx: the lab's edge tier (lab/edge.ts); Debian puts it in /usr/sbin, which a non-root PATH may lack.
+  [ -x "${NGINX_BIN:-/usr/sbin/nginx}" ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-      say "installing ${missing[*]} from Debian's packages (browser test, shell-script checks); this takes a minute once"
+      say "installing ${missing[*]} from Debian's packages (browser test, shell-script checks, lab edge); this takes a minute once"
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq >/dev/null
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \

@@ -1,11 +1,13 @@
 // The edge: what a shopper's browser talks to. CloudFront (with its certificate and WAF in us-east-1, where
-// CloudFront requires them) sends pages and `/api/*` uncached to the regional origins behind
-// `origin.<domain>` (latency-routed by Route 53) and serves `/assets/*` from the regional S3 buckets
-// through Origin Access Control, failing over from the primary region's bucket to a secondary's.
+// CloudFront requires them) sends `/api/*` uncached to the regional origins behind `origin.<domain>`
+// (latency-routed by Route 53), keeps the catalog reads and the page shell as the origin's Cache-Control allows
+// (edge-caching.ts, issue #22), and serves `/assets/*` from the regional S3 buckets through Origin Access
+// Control, failing over from the primary region's bucket to a secondary's.
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { originHostname } from '../contract.js';
+import { CATALOG_PATH_PATTERNS, edgeCachePolicies } from './edge-caching.js';
 import { WebFirewall } from './waf.js';
 
 /** Header CloudFront adds to every request to the API origin; each regional ALB answers 403 without it. */
@@ -172,6 +174,20 @@ export class Edge extends pulumi.ComponentResource {
       responseHeadersPolicyId: securityHeaders.id,
     };
 
+    // Issue #22: the catalog reads and the page shell, cached as the origin says (edge-caching.ts).
+    const cached = edgeCachePolicies(name, { namePrefix: args.namePrefix }, edge);
+    const catalogBehaviours = CATALOG_PATH_PATTERNS.map((pathPattern) => ({
+      ...apiBehaviour,
+      pathPattern,
+      cachePolicyId: cached.catalogCachePolicyId,
+      originRequestPolicyId: cached.catalogOriginRequestPolicyId,
+    }));
+    const pageBehaviour = {
+      ...apiBehaviour,
+      cachePolicyId: cached.pageCachePolicyId,
+      originRequestPolicyId: cached.pageOriginRequestPolicyId,
+    };
+
     const distribution = new aws.cloudfront.Distribution(
       `${name}-cdn`,
       {
@@ -201,6 +217,12 @@ export class Edge extends pulumi.ComponentResource {
               originKeepaliveTimeout: 55,
               originReadTimeout: 30,
             },
+            // A lost region's ALB may not answer at all: stale-if-error only serves the last copy once CloudFront
+            // gives up on the origin, after every connection attempt has timed out (3 × 10 s by default). 2 × 3 s
+            // keeps that wait short; an ALB accepts a connection in milliseconds. Valid: 1-3 attempts, 1-10 s
+            // (CloudFront API Reference, Origin: ConnectionAttempts, ConnectionTimeout).
+            connectionAttempts: 2,
+            connectionTimeout: 3,
             customHeaders: [{ name: ORIGIN_VERIFY_HEADER_NAME, value: this.originVerifyHeaderValue }],
           },
           ...args.assetOrigins.slice(0, 2).map((o) => ({
@@ -233,10 +255,12 @@ export class Edge extends pulumi.ComponentResource {
             cachePolicyId: assetsCachePolicy.id,
             responseHeadersPolicyId: securityHeaders.id,
           },
+          ...catalogBehaviours,
           { pathPattern: '/api/*', ...apiBehaviour },
         ],
-        // Pages are rendered by the service too: everything else goes to the API origin, uncached.
-        defaultCacheBehavior: apiBehaviour,
+        // Pages are rendered by the service too: everything else goes to the API origin, cached only where it
+        // answers shareable (the page shell; /health, /ready, /metrics and every error are no-store).
+        defaultCacheBehavior: pageBehaviour,
       },
       edge,
     );

@@ -324,7 +324,55 @@ describe('each policy fails on a broken resource', () => {
       'names-within-aws-limits',
       'stateful-resources-protected',
       'route53-alarm-health-checks',
+      // issue #22, below
+      'cache-keys-exclude-cookies',
+      'no-cached-cookie-paths',
     ];
     expect(policies.map((p) => p.name).sort()).toEqual(tested.sort());
+  });
+});
+
+describe('edge caching policies (issue #22)', () => {
+  it('cache-keys-exclude-cookies: a cache policy keyed on the session cookie, and one with a Minimum TTL', async () => {
+    const keyed = breakResource(graphOf('global'), T.cachePolicy, (p) => {
+      p.parametersInCacheKeyAndForwardedToOrigin.cookiesConfig = {
+        cookieBehavior: 'whitelist',
+        cookies: { items: ['sid'] },
+      };
+      p.minTtl = 60;
+    });
+    expect(await violationsOf('cache-keys-exclude-cookies', keyed)).toEqual([
+      expect.stringMatching(/cookies in the cache key \(cookieBehavior whitelist\)/),
+      expect.stringMatching(/minTtl 60 caches answers the origin marks no-store/),
+    ]);
+  });
+
+  it('no-cached-cookie-paths: /api/* on a caching policy, or a catalog pattern that swallows the cart', async () => {
+    const graph = graphOf('global');
+    const withBehaviours = (change: (props: Record<string, any>) => void) =>
+      breakResource(graph, T.distribution, (p) => change(p));
+    const apiCached = withBehaviours((p) => {
+      const api = p.orderedCacheBehaviors.find((b: any) => b.pathPattern === '/api/*');
+      api.cachePolicyId = p.defaultCacheBehavior.cachePolicyId; // the page policy: caches what the origin allows
+    });
+    const apiViolations = await violationsOf('no-cached-cookie-paths', apiCached);
+    expect(apiViolations.length).toBeGreaterThanOrEqual(5);
+    expect(apiViolations).toContainEqual(
+      expect.stringMatching(/\/api\/cart can set a cookie .* \/api\/\*, which may cache/),
+    );
+    const greedy = withBehaviours((p) => {
+      const catalog = p.orderedCacheBehaviors.find((b: any) => b.pathPattern === '/api/products');
+      catalog.pathPattern = '/api/*';
+    });
+    expect(await violationsOf('no-cached-cookie-paths', greedy)).toContainEqual(
+      expect.stringMatching(/\/api\/orders can set a cookie/),
+    );
+    const unknownPolicy = withBehaviours((p) => {
+      p.orderedCacheBehaviors.find((b: any) => b.pathPattern === '/api/*').cachePolicyId = undefined;
+      p.orderedCacheBehaviors.find((b: any) => b.pathPattern === '/api/*').maxTtl = 86_400;
+    });
+    expect(await violationsOf('no-cached-cookie-paths', unknownPolicy)).toContainEqual(
+      expect.stringMatching(/\/api\/auth\/login can set a cookie/),
+    );
   });
 });

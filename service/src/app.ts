@@ -5,6 +5,7 @@ import { createCache } from './cache.js';
 import type { ServiceConfig } from './config.js';
 import { createDatabase, type Database } from './db.js';
 import { registerErrorHandling } from './errors.js';
+import { PRIVATE_NO_STORE, sharedOnlyWithoutCookies } from './http-caching.js';
 import { createMetrics } from './metrics.js';
 import faultInjectionPlugin from './plugins/fault-injection.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -131,9 +132,10 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   if (!connected) app.log.warn('Starting without Redis; it will be used as soon as it answers');
 
   // Headers of every response, errors included, set in one synchronous hook (it runs on every request).
+  // Nothing may be stored by a shared cache unless its route says so (http-caching.ts).
   const security = securityHeaders(config);
-  const apiHeaders = { ...security.api, 'x-region': config.region };
-  const pageHeaders = { ...security.page, 'x-region': config.region };
+  const apiHeaders = { ...security.api, 'x-region': config.region, 'cache-control': PRIVATE_NO_STORE };
+  const pageHeaders = { ...security.page, 'x-region': config.region, 'cache-control': PRIVATE_NO_STORE };
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(request.url.startsWith('/api/') ? apiHeaders : pageHeaders);
     reply.header('x-request-id', request.id);
@@ -171,7 +173,11 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
 
   // Routes that need no session, so they keep answering when Redis is down.
   await app.register(healthRoutes);
-  await app.register(publicProductRoutes);
+  await app.register(async (shared) => {
+    // The catalog is shared by caches: should anything ever add a cookie to it, it stops being shareable.
+    shared.addHook('onSend', sharedOnlyWithoutCookies);
+    await shared.register(publicProductRoutes);
+  });
 
   // Routes that need a session (and so Redis).
   await app.register(async (scope) => {

@@ -6,6 +6,7 @@
 // - Dependency failures become 503 with a message that says which dependency, never a 500 or a hang.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PRIVATE_NO_STORE } from './http-caching.js';
 import {
   ClientClosedError,
   ClientOfflineError,
@@ -199,6 +200,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A failed request leaves the session as it was: nothing half-changed is saved, and when Redis itself
     // failed, the session plugin does not try (and fail) to save again while this answer is sent.
     (request as { session?: unknown }).session = undefined;
+    // No cache may keep an error (a shared cache keeps serving its last good copy instead: stale-if-error).
+    reply.header('cache-control', PRIVATE_NO_STORE);
     if (err instanceof DomainError) {
       const status = statusOf(err);
       return reply.code(status).send(errorBody(status, err.message, err.details));
@@ -228,6 +231,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody(404, `Route ${request.method} ${request.url.split('?')[0]} not found`));
+    reply
+      .code(404)
+      .header('cache-control', PRIVATE_NO_STORE)
+      .send(errorBody(404, `Route ${request.method} ${request.url.split('?')[0]} not found`));
   });
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import storefront, { CACHE_IMMUTABLE, CACHE_REVALIDATE, CACHE_SHORT } from '../../service/src/plugins/storefront.js';
+import storefront, { CACHE_IMMUTABLE, CACHE_PAGE_SHELL, CACHE_SHORT } from '../../service/src/plugins/storefront.js';
 
 let dist: string;
 let app: FastifyInstance;
@@ -48,11 +48,11 @@ afterAll(async () => {
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
 describe('storefront plugin', () => {
-  it('serves index.html at / with no-cache', async () => {
+  it('serves index.html at / as the shared page shell (browsers revalidate, edges keep it briefly)', async () => {
     const res = await app.inject({ url: '/', headers: html });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.headers['cache-control']).toBe(CACHE_REVALIDATE);
+    expect(res.headers['cache-control']).toBe(CACHE_PAGE_SHELL);
     expect(res.body).toContain('<div id="app">');
   });
 
@@ -77,7 +77,7 @@ describe('storefront plugin', () => {
     for (const url of ['/cart', '/products/0b5f7c1e-1111-4222-8333-944455556666', '/orders?x=1']) {
       const res = await app.inject({ url, headers: html });
       expect(res.statusCode, url).toBe(200);
-      expect(res.headers['cache-control']).toBe(CACHE_REVALIDATE);
+      expect(res.headers['cache-control']).toBe(CACHE_PAGE_SHELL);
       expect(res.body).toContain('<div id="app">');
     }
   });

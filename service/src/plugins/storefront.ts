@@ -1,7 +1,8 @@
 // Serves the built storefront (web/dist) at `/` when it exists, so one process shows the whole shop locally
 // (`npm run demo`) and an instance can answer page requests CloudFront sends to the origin.
 // - Files Vite content-hashed (listed in web/dist/.vite/manifest.json) are cached for a year, immutable.
-// - index.html must be revalidated every time, so a deploy is visible at once.
+// - index.html, the page shell, is the same for everyone: browsers revalidate it every time, shared caches keep it
+//   briefly (http-caching.ts), so a deploy reaches every shopper within the edge's fresh + revalidate windows.
 // - Other files (generated product images) get a short cache: their names do not change with their content.
 // - Page paths the SPA knows (/cart, /products/:id, ...) get index.html when the browser asks for HTML;
 //   /api, /health, /ready, /metrics, /docs and file-like paths never do, so they keep their real 404s.
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SHARED_CACHE_CONTROL, sharedOnlyWithoutCookies } from '../http-caching.js';
 
 export interface StorefrontOptions {
   /** The Vite build output; web/dist of this checkout by default. */
@@ -21,7 +23,7 @@ export interface StorefrontOptions {
 export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
-export const CACHE_REVALIDATE = 'no-cache';
+export const CACHE_PAGE_SHELL = SHARED_CACHE_CONTROL;
 export const CACHE_SHORT = 'public, max-age=3600';
 
 /** Paths the service owns; the SPA fallback never answers under them. */
@@ -46,7 +48,7 @@ export function hashedFiles(distDir: string): Set<string> {
 
 export function cacheControlFor(relativePath: string, hashed: Set<string>): string {
   if (hashed.has(relativePath)) return CACHE_IMMUTABLE;
-  if (relativePath.endsWith('.html')) return CACHE_REVALIDATE;
+  if (relativePath.endsWith('.html')) return CACHE_PAGE_SHELL;
   return CACHE_SHORT;
 }
 
@@ -69,6 +71,8 @@ async function storefront(app: FastifyInstance, options: StorefrontOptions): Pro
 
   // A child context keeps @fastify/static's reply decorations to itself; its routes are still global.
   await app.register(async (site) => {
+    // The page shell is shared by caches: should anything ever add a cookie to it, it stops being shareable.
+    site.addHook('onSend', sharedOnlyWithoutCookies);
     await site.register(fastifyStatic, {
       root: distDir,
       prefix: '/',

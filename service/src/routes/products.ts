@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Cached } from '../cache.js';
 import { NotFoundError } from '../errors.js';
+import { SHARED_CACHE_CONTROL } from '../http-caching.js';
 import { errorResponses, IdParamsSchema } from '../schemas/common.js';
 import {
   CreateProductSchema,
@@ -21,6 +22,7 @@ import { requireAdmin } from './guards.js';
 function sendCached(reply: FastifyReply, found: Cached<unknown>) {
   reply
     .header('x-cache', found.hit ? 'hit' : 'miss')
+    .header('cache-control', SHARED_CACHE_CONTROL)
     .type('application/json; charset=utf-8')
     .send(found.json);
 }
