@@ -71,7 +71,12 @@ describe('global → regional contract', () => {
     expect(clusters.map((c) => c.inputs.globalClusterIdentifier)).toEqual([global.outputs.globalClusterId]);
     // The bucket it uploads the storefront into is the one the global stack created for its region, which
     // CloudFront's origins point at.
-    const buckets = global.ofType('aws:s3/bucket:Bucket').filter((b) => b.inputs.region === regionName);
+    const logBuckets = new Set(
+      global.registrations.filter((r) => r.urn.includes('edgecart:LogBucket$')).map((r) => r.name),
+    );
+    const buckets = global
+      .ofType('aws:s3/bucket:Bucket')
+      .filter((b) => b.inputs.region === regionName && !logBuckets.has(b.name));
     expect(buckets.map((b) => b.inputs.bucket)).toEqual([region.outputs.assetsBucketName]);
     const uploads = region.ofType('aws:s3/bucketObjectv2:BucketObjectv2');
     expect(new Set(uploads.map((o) => o.inputs.bucket))).toEqual(new Set([region.outputs.assetsBucketName]));
