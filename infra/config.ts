@@ -219,9 +219,19 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     const dbEngineVersion = r.matching(
       'dbEngineVersion',
       /^(1[6-9]|[2-9]\d)\.\d+$/,
-      'an aurora-postgresql version 16 or later, such as 16.6',
+      'an aurora-postgresql version 16.4 or later, such as 16.6',
       '16.6',
     );
+    // Local write forwarding, which the primary region's instances write through (infra/region/index.ts,
+    // serviceWriteEndpoint), exists from 16.4 in major 16 (Aurora User Guide, "Local write forwarding in Aurora
+    // PostgreSQL": "16.4 and higher 16 versions").
+    const [major, minor] = dbEngineVersion.split('.').map(Number) as [number, number];
+    if (major === 16 && minor < 4) {
+      throw new ConfigError(
+        'dbEngineVersion',
+        `got "${dbEngineVersion}": local write forwarding, which every region's writes rely on while its cluster is the primary, needs 16.4 or later`,
+      );
+    }
     return {
       ...common,
       role,

@@ -14,6 +14,7 @@ import { route53AlarmHealthChecks } from './route53-alarm-health-checks.js';
 import { secondaryNotOnOwnWriterEndpoint } from './secondary-database-endpoint.js';
 import { statefulResourcesProtected } from './stateful-protection.js';
 import { wafBodyLimitCoversService } from './waf-body-limit.js';
+import { globalMembersForwardWrites } from './write-forwarding.js';
 
 export const policies: Policies = [
   noWorldOpenIngress,
@@ -22,6 +23,7 @@ export const policies: Policies = [
   bucketsEncrypted,
   staticParametersPendingReboot,
   secondaryNotOnOwnWriterEndpoint,
+  globalMembersForwardWrites,
   asgWaitsForHealthyTargets,
   instanceRefreshGuarded,
   wafBodyLimitCoversService,

@@ -6,7 +6,8 @@ set -eu
 
 if [ "${RUN_MIGRATIONS:-false}" = "true" ]; then
   echo "docker-entrypoint: applying database migrations"
-  migrate_url=${DATABASE_URL:?DATABASE_URL is required to migrate}
+  # The writer itself: DATABASE_URL leads to a write-forwarding reader endpoint, which refuses DDL.
+  migrate_url=${MIGRATION_DATABASE_URL:-${DATABASE_URL:?MIGRATION_DATABASE_URL or DATABASE_URL is required to migrate}}
   # The service (node-postgres) verifies Aurora's certificate with sslmode=verify-full and the RDS CA from
   # NODE_EXTRA_CA_CERTS. Prisma's schema engine knows only disable/prefer/require and takes the CA as
   # sslcert, so the same verification is spelled its way for the migration.

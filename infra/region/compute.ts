@@ -42,6 +42,11 @@ export interface ComputeArgs {
   /** Where the service writes (DATABASE_URL): see serviceWriteEndpoint in index.ts. */
   dbWriteEndpoint: pulumi.Input<string>;
   dbReaderEndpoint: pulumi.Input<string>;
+  /**
+   * Where the primary region's migrations go (DDL, which write forwarding refuses): the global writer endpoint,
+   * which in the primary region leads to its own writer. Unused elsewhere (RUN_MIGRATIONS is false there).
+   */
+  dbMigrationEndpoint: pulumi.Input<string>;
   dbPort: number;
   dbName: pulumi.Input<string>;
   redisEndpoint: pulumi.Input<string>;
@@ -169,6 +174,7 @@ export class Compute extends pulumi.ComponentResource {
       SESSION_SECRET_ID: args.sessionSecretArn,
       DB_HOST: args.dbWriteEndpoint,
       DB_READER_HOST: args.dbReaderEndpoint,
+      DB_MIGRATION_HOST: args.dbMigrationEndpoint,
       DB_PORT: String(args.dbPort),
       DB_NAME: args.dbName,
       REDIS_HOST: args.redisEndpoint,

@@ -53,8 +53,8 @@ export const MEMBER_IGNORE_CHANGES = ['engineVersion'];
 
 export class Database extends pulumi.ComponentResource {
   readonly clusterIdentifier: pulumi.Output<string>;
-  /** The cluster (writer) endpoint: active only while this cluster is the primary, so the service never uses it
-   *  (it writes through serviceWriteEndpoint in index.ts); exported for operators. */
+  /** The cluster (writer) endpoint: it resolves only while this cluster is the primary, so the service never uses
+   *  it (it writes through serviceWriteEndpoint in index.ts); exported for operators (migrations by hand). */
   readonly endpoint: pulumi.Output<string>;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly instanceIdentifiers: pulumi.Output<string>[];
@@ -96,9 +96,17 @@ export class Database extends pulumi.ComponentResource {
         ...(primary
           ? { databaseName: args.dbName, masterUsername: args.dbUsername, masterPassword: args.masterPassword }
           : {}),
-        // On in every region: a secondary forwards writes now; on the primary it does nothing until a
-        // switchover demotes it, and then Mumbai's instances keep writing through London with no manual step.
+        // Both on in every region, so the instances write through their own reader endpoint whatever role the
+        // cluster has (issue #19; infra/region/index.ts, serviceWriteEndpoint):
+        // - global write forwarding: a secondary's instances forward writes to the primary's writer; on the
+        //   primary it "does nothing until" a global cluster API operation demotes it, then it is "used
+        //   immediately" (RDS API, CreateDBCluster EnableGlobalWriteForwarding);
+        // - local write forwarding (16.4+): the primary's readers forward writes to their own writer ("Local
+        //   write forwarding in Aurora PostgreSQL"). That AWS keeps it requested on a secondary and applies it
+        //   when the cluster is promoted is what docs/deploy.md's "What this program assumes about AWS" lists
+        //   and its "Check first" verifies (LocalWriteForwardingStatus).
         enableGlobalWriteForwarding: true,
+        enableLocalWriteForwarding: true,
         port: DB_PORT,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [args.securityGroupId],

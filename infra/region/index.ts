@@ -136,11 +136,9 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
       sessionSecretArn: secrets.sessionSecretArn,
       // Through the cluster's instances, so no instance boots (and, in the primary, runs migrations) before
       // the database has its writer (issue #20 item 4): the launch template then waits for them.
-      dbWriteEndpoint: afterInstances(
-        serviceWriteEndpoint(config.role, global.dbWriterEndpoint, database.readerEndpoint),
-        database.instanceIdentifiers,
-      ),
+      dbWriteEndpoint: afterInstances(serviceWriteEndpoint(database.readerEndpoint), database.instanceIdentifiers),
       dbReaderEndpoint: database.readerEndpoint,
+      dbMigrationEndpoint: global.dbWriterEndpoint,
       dbPort: DB_PORT,
       dbName: global.dbName,
       redisEndpoint: cache.primaryEndpoint,
@@ -201,19 +199,21 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
 }
 
 /**
- * The endpoint the service sends writes to (DATABASE_URL), issue #10 item 2. A secondary cluster of a global
- * database has no active writer endpoint; with global write forwarding the application connects to the
- * secondary's reader endpoint and Aurora forwards its writes (Aurora User Guide, "Using write forwarding in an
- * Amazon Aurora global database"). The primary region writes through the global writer endpoint, which always
- * points at the current primary's writer, so a switchover or failover needs no configuration change in the
- * primary region ("Connecting to Amazon Aurora Global Database"). Never a cluster's own writer endpoint.
+ * The endpoint the service sends writes to (DATABASE_URL): in every region, whatever its role, its own cluster's
+ * reader endpoint (issue #19).
+ * - While the cluster is a secondary, global write forwarding forwards writes to the primary's writer ("Connecting
+ *   to Amazon Aurora Global Database": "connect to the reader endpoint of a secondary cluster that has write
+ *   forwarding enabled").
+ * - While it is the primary, local write forwarding forwards them to its own writer ("Local write forwarding in
+ *   Aurora PostgreSQL"; both are enabled on every member, infra/region/database.ts).
+ * - Not the global writer endpoint: after a switchover it points to the other region's writer, a private address
+ *   in that region's VPC, which this region's instances have no route to and whose security group admits only
+ *   that region's instances. Not the cluster's own writer endpoint: it does not resolve while the cluster is a
+ *   secondary (policy/secondary-database-endpoint.ts).
+ * So a switchover or failover changes what the endpoint leads to, never the instances' configuration.
  */
-export function serviceWriteEndpoint(
-  role: RegionalConfig['role'],
-  globalWriterEndpoint: pulumi.Output<string>,
-  localReaderEndpoint: pulumi.Output<string>,
-): pulumi.Output<string> {
-  return role === 'primary' ? globalWriterEndpoint : localReaderEndpoint;
+export function serviceWriteEndpoint(localReaderEndpoint: pulumi.Output<string>): pulumi.Output<string> {
+  return localReaderEndpoint;
 }
 
 /**

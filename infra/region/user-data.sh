@@ -17,6 +17,7 @@ readonly REDIS_SECRET_ID='@@REDIS_SECRET_ID@@'
 readonly SESSION_SECRET_ID='@@SESSION_SECRET_ID@@'
 readonly DB_HOST='@@DB_HOST@@'
 readonly DB_READER_HOST='@@DB_READER_HOST@@'
+readonly DB_MIGRATION_HOST='@@DB_MIGRATION_HOST@@'
 readonly DB_PORT='@@DB_PORT@@'
 readonly DB_NAME='@@DB_NAME@@'
 readonly REDIS_HOST='@@REDIS_HOST@@'
@@ -122,6 +123,8 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   echo "NODE_EXTRA_CA_CERTS=${CA_FILE_IN_CONTAINER}"
   if [[ $RUN_MIGRATIONS == true ]]; then
     echo 'RUN_MIGRATIONS=true'
+    # DDL goes to the writer itself: write forwarding (DATABASE_URL's reader endpoint) refuses it.
+    echo "MIGRATION_DATABASE_URL=postgresql://${db_auth}@${DB_MIGRATION_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
   fi
 } >"${CONF_DIR}/service.env"
 unset db_password db_auth redis_token session_secret

@@ -16,9 +16,11 @@ export interface UserDataValues {
   DB_SECRET_ID: string;
   REDIS_SECRET_ID: string;
   SESSION_SECRET_ID: string;
-  /** Where writes go: the global writer endpoint (primary) or this cluster's reader endpoint (secondary). */
+  /** Where writes go: this cluster's reader endpoint, in every role (index.ts, serviceWriteEndpoint). */
   DB_HOST: string;
   DB_READER_HOST: string;
+  /** Where migrations go (primary region only): the global writer endpoint (compute.ts). */
+  DB_MIGRATION_HOST: string;
   DB_PORT: string;
   DB_NAME: string;
   REDIS_HOST: string;

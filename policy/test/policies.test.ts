@@ -118,9 +118,11 @@ describe('each policy fails on a broken resource', () => {
       const wrong = script.replace(new RegExp(`^(readonly ${name}=)'[^']*'`, 'm'), `$1'${cluster.props.endpoint}'`);
       p.userData = Buffer.from(wrong).toString('base64');
     });
-    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toEqual([
-      expect.stringMatching(/cluster endpoint, which serves no writes while the cluster is a secondary/),
-    ]);
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/cluster endpoint, which serves no writes while the cluster is a secondary/),
+      ]),
+    );
   });
 
   it("secondary-not-on-own-writer-endpoint: the primary's app on its own cluster endpoint (wrong after a switchover)", async () => {
@@ -132,8 +134,39 @@ describe('each policy fails on a broken resource', () => {
       expect(wrong).not.toBe(script);
       p.userData = Buffer.from(wrong).toString('base64');
     });
-    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toHaveLength(1);
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toHaveLength(2);
   });
+
+  it("secondary-not-on-own-writer-endpoint: issue #19 item 6 (the primary's app on the global writer endpoint)", async () => {
+    const broken = breakResource(graphOf('primary'), T.launchTemplate, (p) => {
+      const script = Buffer.from(p.userData, 'base64').toString('utf8');
+      const wrong = script.replace(
+        /^(readonly DB_HOST=)'[^']*'/m,
+        "$1'edgecart-global-db.global-c0ffee.global.rds.amazonaws.com'",
+      );
+      expect(wrong).not.toBe(script);
+      p.userData = Buffer.from(wrong).toString('base64');
+    });
+    expect(await violationsOf('secondary-not-on-own-writer-endpoint', broken)).toEqual([
+      expect.stringMatching(/not this region's reader endpoint/),
+    ]);
+  });
+
+  it.each(['primary', 'secondary'])(
+    'global-members-forward-writes: issue #19 (%s member without local write forwarding, or on 16.2)',
+    async (role) => {
+      const broken = breakResource(graphOf(role), T.rdsCluster, (p) => {
+        delete p.enableLocalWriteForwarding;
+        p.enableGlobalWriteForwarding = false;
+        p.engineVersion = '16.2';
+      });
+      expect(await violationsOf('global-members-forward-writes', broken)).toEqual([
+        expect.stringMatching(/enableGlobalWriteForwarding must be true/),
+        expect.stringMatching(/enableLocalWriteForwarding must be true/),
+        expect.stringMatching(/16.2 has no local write forwarding/),
+      ]);
+    },
+  );
 
   it('asg-waits-for-healthy-targets: issue #10 item 8 (no wait, 180 s grace)', async () => {
     const broken = breakResource(graphOf('primary'), T.autoScalingGroup, (p) => {
@@ -318,6 +351,7 @@ describe('each policy fails on a broken resource', () => {
       'buckets-encrypted',
       'rds-static-parameters-pending-reboot',
       'secondary-not-on-own-writer-endpoint',
+      'global-members-forward-writes',
       'asg-waits-for-healthy-targets',
       'instance-refresh-guarded',
       'waf-body-limit-covers-service',

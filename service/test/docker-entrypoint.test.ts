@@ -43,7 +43,18 @@ describe('docker-entrypoint.sh', () => {
     expect(lines.at(-1)).toBe('server started');
   });
 
-  it('refuses to start when asked to migrate without a DATABASE_URL', () => {
+  it('migrates through MIGRATION_DATABASE_URL (the writer) when given, not the write-forwarding DATABASE_URL', () => {
+    const { status, out } = run({
+      RUN_MIGRATIONS: 'true',
+      DATABASE_URL: 'postgresql://u:p@reader:5432/d',
+      MIGRATION_DATABASE_URL: 'postgresql://u:p@writer:5432/d',
+    });
+    expect(status).toBe(0);
+    expect(out).toContain('prisma migrate deploy with postgresql://u:p@writer:5432/d');
+    expect(out).not.toContain('@reader:');
+  });
+
+  it('refuses to start when asked to migrate without a database URL', () => {
     const { status, err } = run({ RUN_MIGRATIONS: 'true' });
     expect(status).not.toBe(0);
     expect(err).toMatch(/DATABASE_URL is required/);

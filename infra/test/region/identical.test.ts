@@ -104,8 +104,10 @@ describe('regions are identical apart from what config and role decide', () => {
     expect(primary).toMatchObject({ databaseName: 'edgecart', masterUsername: 'edgecart' });
     expect(isSecretInput(primary.masterPassword)).toBe(true);
     expect(unsecret(primary.masterPassword)).toBe('mock-master-password');
-    // Ready for a switchover: when the primary is demoted it forwards writes at once.
+    // Ready for a switchover: when the primary is demoted it forwards writes at once; meanwhile its readers
+    // forward to its own writer (local write forwarding), which is how its instances write.
     expect(primary.enableGlobalWriteForwarding).toBe(true);
+    expect(primary.enableLocalWriteForwarding).toBe(true);
     expect(runs().mumbai.ofType(T.instance)).toHaveLength(2);
     for (const [region, run] of [
       [SECONDARY, runs().london],
@@ -113,6 +115,8 @@ describe('regions are identical apart from what config and role decide', () => {
     ] as const) {
       const secondary = run.byName(T.cluster, `${region}-aurora`).inputs;
       expect(secondary.enableGlobalWriteForwarding).toBe(true);
+      // Applied once a switchover or failover makes it the primary.
+      expect(secondary.enableLocalWriteForwarding).toBe(true);
       expect(secondary.masterPassword).toBeUndefined();
       expect(secondary.masterUsername).toBeUndefined();
       expect(run.ofType(T.instance)).toHaveLength(1);

@@ -30,14 +30,15 @@ eachRegion((region, run) => {
         `readonly IMAGE='${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/edgecart-global/service@sha256:${'ab'.repeat(32)}'`,
       );
       expect(script).toContain('retry 30 10 docker pull "$IMAGE"');
-      // Issue #10 item 2: the primary writes through the global writer endpoint (it follows a switchover); a
-      // secondary through its own reader endpoint with global write forwarding; never its own cluster endpoint.
-      expect(script).toContain(
-        region === PRIMARY
-          ? `readonly DB_HOST='${GLOBAL_WRITER_ENDPOINT}'`
-          : `readonly DB_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
-      );
+      // Issue #19: every region, primary or not, writes through its own reader endpoint (local write forwarding
+      // while primary, global while secondary): never the global writer endpoint, which after a switchover leads
+      // into another region's VPC, and never its own cluster endpoint, which a secondary does not resolve.
+      expect(script).toContain(`readonly DB_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`);
       expect(script).not.toContain(`.cluster-c0ffee.`);
+      expect(script).not.toMatch(/readonly DB(_READER)?_HOST='[^']*\.global\.rds\.amazonaws\.com'/);
+      // Only migrations (DDL, which forwarding refuses) go to the writer, through the global writer endpoint:
+      // they run only in the primary region, where it leads to the region's own writer.
+      expect(script).toContain(`readonly DB_MIGRATION_HOST='${GLOBAL_WRITER_ENDPOINT}'`);
       expect(script).toContain(
         `readonly DB_READER_HOST='${region}-aurora.cluster-ro-c0ffee.${region}.rds.amazonaws.com'`,
       );
@@ -74,6 +75,7 @@ eachRegion((region, run) => {
         'SHUTDOWN_GRACE_MS',
         'NODE_EXTRA_CA_CERTS',
         'RUN_MIGRATIONS',
+        'MIGRATION_DATABASE_URL',
       ];
       const script = userDataOf(run(), region);
       expect(containerEnvNames(script)).toEqual(expected);
