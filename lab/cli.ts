@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { LabAlreadyRunning } from './lock.js';
 import { PostgresMissing } from './postgres-cluster.js';
-import { writeReport } from './report.js';
+import { DOCS_REPORT_DIR, writeReport } from './report.js';
 import { DEFAULT_RTT_FILE, loadRttTable } from './rtt.js';
 import { runReleaseCli } from './release-cli.js';
 import { defaultOptions, runRehearsal } from './run.js';
@@ -13,7 +13,8 @@ const HELP = `npm run lab -- [options]
 Starts two regions on this machine (PostgreSQL primary in "Mumbai", streaming replica in "London", a Redis
 and two service instances per region, links delayed by the RTT table, a Route 53-like router), measures
 shoppers in India and the UK against one region and against two, measures a London checkout, runs the
-drills (London's database path cut, London lost, Mumbai lost with promotion of the replica), writes the
+drills (London's database path cut, London lost, a switchover to London and back, Mumbai lost with promotion
+of the replica), writes the
 report and takes everything down again. Everything listens on 127.0.0.1 on free ports.
 
 Options:
@@ -27,7 +28,8 @@ Options:
   --failure-threshold <n>   consecutive failed/passed checks to flip a region (default 3, as Route 53's)
   --checkout-runs <n>       measured London checkouts (default 5; --short: 2)
   --rtt <file>              the RTT table (default lab/rtt.json)
-  --report-dir <dir>        where multi-region.json, .md and .svg go (default docs/)
+  --report-dir <dir>        where multi-region.json, .md and .svg go (default test-results/lab/)
+  --update-docs             write them into docs/ (the figures the documentation quotes)
   --short                   the short run npm test uses (about a minute of shopping)
   --release                 instead: the release drills of issue #21 (lab/release-drill.ts), report in
                             <report-dir>/release-drill.json and .md
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     'checkout-runs': { type: 'string' },
     rtt: { type: 'string' },
     'report-dir': { type: 'string' },
+    'update-docs': { type: 'boolean', default: false },
     short: { type: 'boolean', default: false },
     release: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -101,7 +104,12 @@ try {
     },
     log: (line) => console.log(`[lab +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
   });
-  const files = await writeReport(report, values['report-dir'] ? resolve(values['report-dir']) : undefined);
+  const dir = values['report-dir']
+    ? resolve(values['report-dir'])
+    : values['update-docs']
+      ? DOCS_REPORT_DIR
+      : undefined;
+  const files = await writeReport(report, dir);
   console.log(`\nReport: ${files.markdown}\n        ${files.json}\n        ${files.chart}`);
   if (report.processes.stillRunning.length > 0) {
     console.error(`processes the lab started are still running: ${report.processes.stillRunning.join(', ')}`);

@@ -2,6 +2,7 @@
 // seconds until the affected shoppers are served again (and by whom), what they saw meanwhile, what they had
 // to redo, and which acknowledged orders (a 201/200 a shopper received) the writer no longer has.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type SwitchoverDrill, switchoverDrill } from './drill-switchover.js';
 import { FROM_EDGE_COPY } from './edge.js';
 import type { Lab } from './lab.js';
 import type { Population, Region } from './rtt.js';
@@ -186,8 +187,9 @@ export function londonDatabasePathCut(): Fault {
 /**
  * Drill 2: Mumbai lost (primary and its instances killed). The lab then does what docs/deploy.md's unplanned
  * failover says: once the region is seen unhealthy, promote London's database to writer (pg_promote, where AWS
- * runs failover-global-cluster); London's writer endpoint then leads to it, as Aurora's cluster endpoint does,
- * and the service's configuration does not change. India's shoppers should end up on London.
+ * runs failover-global-cluster); London's cluster endpoint then leads to its own writer, as Aurora's does once
+ * London's cluster is the primary, and the service's configuration does not change. India's shoppers should end
+ * up on London.
  */
 export function mumbaiLost(timeline: { at: string; afterSeconds: number }[]): Fault {
   return {
@@ -206,8 +208,9 @@ export function mumbaiLost(timeline: { at: string; afterSeconds: number }[]): Fa
       await lab.router.waitFor('mumbai', false, 60_000);
       mark('router: Mumbai unhealthy (the operator is paged and decides to fail over)');
       await lab.cluster.replica.promote();
-      lab.londonWriterEndpoint.retarget(lab.cluster.replica.port);
-      mark("London's database promoted (pg_promote); London's writer endpoint now leads to it");
+      lab.writer = 'london';
+      lab.endpoints.london.setRole({ port: lab.cluster.replica.port }, null);
+      mark("London's database promoted (pg_promote); London's cluster endpoint now leads to it as the writer");
       await lab.router.waitFor('london', true, 60_000);
       mark('router: London healthy again (readiness holds)');
     },
@@ -225,10 +228,23 @@ export async function runDrills(
   drills: DrillResult[];
   failoverTimeline: { at: string; afterSeconds: number }[];
   recoveryPoint: RecoveryPoint;
+  switchover: SwitchoverDrill;
 }> {
   const drills: DrillResult[] = [];
   drills.push(await drill(lab, recorder, londonDatabasePathCut(), timing, log));
   drills.push(await drill(lab, recorder, londonLost(), timing, log));
+  // Drill 4 before drill 2: it ends with Mumbai the primary again, which drill 2 then loses.
+  const switchover = await switchoverDrill(
+    lab,
+    recorder,
+    {
+      leadMs: timing.leadMs,
+      tailMs: timing.tailMs,
+      shoppersPerPopulation: timing.shoppersPerPopulation,
+      catchUpMs: timing.maxWaitMs,
+    },
+    log,
+  );
   const ackedBeforeFailover = [...recorder.orders];
   const timeline: { at: string; afterSeconds: number }[] = [];
   drills.push(await drill(lab, recorder, mumbaiLost(timeline), { ...timing, maxWaitMs: timing.maxWaitMs * 2 }, log));
@@ -242,6 +258,7 @@ export async function runDrills(
   return {
     drills,
     failoverTimeline: timeline,
+    switchover,
     recoveryPoint: {
       acknowledgedBeforeLoss: ackedBeforeFailover.length + killedAt.acknowledgedOrders,
       missingAfterPromotion: missing.length + killedAt.lostOrders.length,

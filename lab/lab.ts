@@ -1,15 +1,22 @@
 // The two-region deployment on this machine, from the project's own code: the PostgreSQL primary (Mumbai) and
-// its streaming replica (London), each region's Redis, instances and load balancer, the links between places
-// (delayed by the RTT table) and the router. `Lab.start` builds it; `destroy` takes every piece down again.
+// its streaming replica (London), each region's cluster endpoint (an emulation of Aurora's, with global write
+// forwarding while the cluster is secondary: lab/aurora/), Redis, instances and load balancer, the links between
+// places (delayed by the RTT table) and the router. `Lab.start` builds it; `destroy` takes every piece down again.
 //
-//   India ─28ms─┐                    ┌─ Mumbai: ALB → 2 instances → primary (local)
+//   India ─28ms─┐                    ┌─ Mumbai: ALB → 2 instances → Mumbai's cluster endpoint → primary
 //               ├─ router (Route 53) ┤
-//   UK ────12ms─┘                    └─ London: ALB → 2 instances → replica (local reads)
-//                                               writes ──110ms link──▶ primary; replication ◀──110ms link
+//   UK ────12ms─┘                    └─ London: ALB → 2 instances → London's cluster endpoint → replica (reads)
+//                                         forwarded writes ──110ms link──▶ primary; replication ◀──110ms link
+//
+// Each region's instances have DATABASE_URL = their own cluster endpoint and DATABASE_READ_URL = their own
+// database (the reader endpoint), exactly as infra/region/index.ts gives them; a switchover or failover changes
+// what the endpoints lead to (`setRole`), never the service's configuration.
 import pg from 'pg';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
 import { seed } from '../prisma/seed.js';
-import { type Cluster, createCluster } from './postgres-cluster.js';
+import { WriteForwardingEndpoint } from './aurora/write-forwarding-endpoint.js';
+import type { WritingSelect } from './aurora/statement-class.js';
+import { type Cluster, createCluster, type PostgresServer } from './postgres-cluster.js';
 import { Link } from './link.js';
 import { Region } from './region.js';
 import { type HealthPolicy, Router } from './router.js';
@@ -19,6 +26,11 @@ import type { Directions } from './shoppers.js';
 export interface LabSetup {
   rtt: RttTable;
   health: HealthPolicy;
+  /**
+   * What the emulated write forwarding does with a top-level SELECT whose CTEs write (checkout's one-statement
+   * path): AWS documents neither, so the lab runs both (lab/london-checkout.ts).
+   */
+  writingSelect?: WritingSelect;
   log: (line: string) => void;
 }
 
@@ -34,11 +46,10 @@ export class Lab implements Directions {
     /** The replica's WAL stream from the primary. */
     readonly replicationLink: Link,
     /**
-     * London's writer endpoint, what its instances have as DATABASE_URL: like Aurora's cluster endpoint, it
-     * leads to the primary across the link, and after a failover to the promoted local database, with no
-     * change to the service's configuration (docs/deploy.md, "Database failover").
+     * Each region's cluster endpoint, what its instances have as DATABASE_URL: the writer while the region's
+     * cluster is primary, a write-forwarding instance while it is secondary (lab/aurora/).
      */
-    readonly londonWriterEndpoint: Link,
+    readonly endpoints: Record<RegionName, WriteForwardingEndpoint>,
     readonly regions: Record<RegionName, Region>,
     readonly populationLinks: Map<string, Link>,
     readonly router: Router,
@@ -70,15 +81,26 @@ export class Lab implements Directions {
       undo.push(async () => replicationLink?.close());
       const writeLink = await new Link('Mumbai↔London writes', rtt.interRegion(), cluster.primary.port).listen();
       undo.push(() => writeLink.close());
-      const londonWriterEndpoint = await new Link('London writer endpoint', 0, writeLink.port).listen();
-      undo.push(() => londonWriterEndpoint.close());
+      const writingSelect = setup.writingSelect ?? 'forward';
+      // The cluster parameter group's consistency mode is Aurora's default (session); the service asks for
+      // global on the connections that must see a write (service/src/db.ts).
+      const endpoint = (name: string, local: PostgresServer, writer: number | null) =>
+        new WriteForwardingEndpoint({
+          name,
+          local: { port: local.port },
+          writer: writer === null ? null : { port: writer },
+          writingSelect,
+          defaultMode: 'session',
+        }).listen();
+      const endpoints = {
+        mumbai: await endpoint('Mumbai cluster endpoint', cluster.primary, null),
+        london: await endpoint('London cluster endpoint', cluster.replica, writeLink.port),
+      };
+      for (const e of Object.values(endpoints)) undo.push(() => e.close());
       log('starting each region: Redis, two service instances, a load balancer');
       const started = await Promise.allSettled([
-        Region.start('mumbai', { DATABASE_URL: cluster.primary.url() }),
-        Region.start('london', {
-          DATABASE_URL: `postgresql://postgres@127.0.0.1:${londonWriterEndpoint.port}/edgecart`,
-          DATABASE_READ_URL: cluster.replica.url(),
-        }),
+        Region.start('mumbai', { DATABASE_URL: endpoints.mumbai.url, DATABASE_READ_URL: cluster.primary.url() }),
+        Region.start('london', { DATABASE_URL: endpoints.london.url, DATABASE_READ_URL: cluster.replica.url() }),
       ]);
       // One region failing to start must not leave the other one running.
       for (const r of started) if (r.status === 'fulfilled') undo.push(() => r.value.destroy());
@@ -96,16 +118,7 @@ export class Lab implements Directions {
       }
       const router = new Router(rtt, (r) => regions[r].instances.map((i) => i.url), setup.health);
       router.start();
-      return new Lab(
-        setup,
-        cluster,
-        writeLink,
-        replicationLink!,
-        londonWriterEndpoint,
-        regions,
-        populationLinks,
-        router,
-      );
+      return new Lab(setup, cluster, writeLink, replicationLink!, endpoints, regions, populationLinks, router);
     } catch (err) {
       for (const u of undo.reverse()) await u().catch(() => {});
       throw err;
@@ -123,9 +136,21 @@ export class Lab implements Directions {
     return this.edge?.url(population) ?? this.populationLinks.get(`${population}→${region}`)!.url;
   }
 
-  /** The current writer: the primary, or the promoted replica after drill 2. */
+  /** The database server that is the writer now (drills 2 and 4 change it). */
+  writer: 'mumbai' | 'london' = 'mumbai';
+
+  /** Region whose database server is `server`. */
+  server(region: RegionName): PostgresServer {
+    return region === 'mumbai' ? this.cluster.primary : this.cluster.replica;
+  }
+
   writerUrl(): string {
-    return this.cluster.primary.running ? this.cluster.primary.url() : this.cluster.replica.url();
+    return this.server(this.writer).url();
+  }
+
+  /** What both regions' write forwarding does with a SELECT whose CTEs write (see LabSetup.writingSelect). */
+  setWritingSelect(mode: WritingSelect): void {
+    for (const e of Object.values(this.endpoints)) e.options.writingSelect = mode;
   }
 
   /** Which of `ids` the database at `url` has. */
@@ -147,7 +172,7 @@ export class Lab implements Directions {
     this.router.stop();
     await Promise.all(Object.values(this.regions).map((r) => r.destroy().catch(() => {})));
     for (const link of this.populationLinks.values()) await link.close();
-    await this.londonWriterEndpoint.close();
+    for (const e of Object.values(this.endpoints)) await e.close();
     await this.writeLink.close();
     await this.replicationLink.close();
     await this.cluster.destroy();

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureWebBuild } from '../web/build/build-web.js';
+import type { SwitchoverDrill } from './drill-switchover.js';
 import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
 import { Lab } from './lab.js';
 import { type EdgeReport, edgeReport } from './edge-report.js';
@@ -50,12 +51,19 @@ export interface LabReport {
    * slower in London (a checkout crossing the link several times) counts against it.
    */
   ukGain: { oneRegionJourneyMs: number; twoRegionsJourneyMs: number; gainMs: number; requiredMs: number };
-  londonCheckout: LondonCheckout;
+  /**
+   * A London checkout with Aurora forwarding the one-statement path whole, and refusing it (the service then
+   * falls back to its transaction of forwarded statements, and stays on it for the rest of the run, drills
+   * included: the conservative case, since AWS documents neither).
+   */
+  londonCheckout: Record<'oneStatement' | 'fallback', LondonCheckout>;
   /** Read-your-writes checks made by shoppers in London during the two-region phase. */
   readYourWrites: { checks: number; failures: number };
   drills: DrillResult[];
   failoverTimeline: { at: string; afterSeconds: number }[];
   recoveryPoint: RecoveryPoint;
+  /** Drill 4: a planned switchover to London and back. */
+  switchover: SwitchoverDrill;
   /** Issue #22: the edge tier's figures (lab/edge-report.ts). */
   edge: EdgeReport;
   processes: { started: number; stillRunning: number[] };
@@ -186,8 +194,13 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
     lab.router.enabled = ['mumbai', 'london'];
     await phase(lab, recorder, 'two-regions', options.phaseSeconds, options.shoppers);
 
-    log('a London checkout, alone on a quiet link');
-    const londonCheckout = await measureLondonCheckout(lab, options.checkoutRuns);
+    log('a London checkout, alone on a quiet link: the one-statement path, forwarded whole');
+    lab.setWritingSelect('forward');
+    const oneStatement = await measureLondonCheckout(lab, options.checkoutRuns);
+    log('a London checkout with Aurora refusing the one-statement path: the fallback transaction');
+    lab.setWritingSelect('local');
+    const fallback = await measureLondonCheckout(lab, options.checkoutRuns);
+    const londonCheckout = { oneStatement, fallback };
 
     // --- issue #22: the edge tier in front of the shoppers from here on, the drills included (lab/edge-tier.ts).
     edge = await EdgeTier.start(lab);
@@ -250,6 +263,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
       readYourWrites: { checks: ryw.length, failures: ryw.filter((r) => !r.ok).length },
       drills: drillResults.drills,
       failoverTimeline: drillResults.failoverTimeline,
+      switchover: drillResults.switchover,
       recoveryPoint: drillResults.recoveryPoint,
       edge: edgeFigures,
       processes: { started: pids.length, stillRunning: pids.filter(alive) },

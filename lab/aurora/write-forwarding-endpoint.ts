@@ -372,9 +372,12 @@ class Session {
     this.writerOpening ??= (async () => {
       const target = this.opts.writer;
       if (!target) throw new Error('no writer');
+      // Declared first: the connection may close before open() resolves (a partitioned link being healed).
+      let opened: Backend | undefined;
       const { backend } = await Backend.open(target, this.startup!, () => {
-        if (this.writer === backend) this.writer = undefined;
+        if (opened && this.writer === opened) this.writer = undefined;
       });
+      opened = backend;
       for (const s of this.settings) await backend.exchange(s);
       this.writer = backend;
       return backend;
