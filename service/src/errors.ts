@@ -183,10 +183,21 @@ export function databaseUnavailable(err: Error): boolean {
   return false;
 }
 
+/**
+ * A database failure seen by code that talks to node-postgres directly (the fallback checkout's transaction),
+ * where the error is not a Prisma one: the caller has judged it with databaseUnavailable and wraps it.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** Which dependency an unexpected error says is unavailable, if any (then the answer is 503, not 500). */
 export function dependencyOf(err: unknown): Dependency | undefined {
   const chain = causeChain(err);
   if (chain.some((e) => REDIS_UNAVAILABLE.some((RedisError) => e instanceof RedisError))) return 'redis';
+  if (chain.some((e) => e instanceof DatabaseUnavailableError)) return 'database';
   if (chain.some((e) => e instanceof Error && isPrismaError(e) && databaseUnavailable(e))) return 'database';
   return undefined;
 }

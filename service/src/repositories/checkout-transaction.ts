@@ -11,6 +11,7 @@
 // BEGIN itself moves to the writer with the first forwarded statement. A replay costs three (lock, read,
 // COMMIT).
 import type pg from 'pg';
+import { DatabaseUnavailableError, databaseUnavailable } from '../errors.js';
 import type { CheckoutRow } from './checkout.js';
 
 interface LockedProduct {
@@ -38,8 +39,17 @@ export async function checkoutTransaction(
   productIds: string[],
   quantities: number[],
 ): Promise<CheckoutRow> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((err: Error) => {
+    throw databaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
+  });
   let broken = false;
+  // A checked-out client has no pool listener: a connection lost between two statements (a failover, a cut
+  // path) is emitted as 'error' on the client and would crash the process. Note it; the statement in flight
+  // fails on its own, and the connection is destroyed, not returned.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const answer = (row: Partial<CheckoutRow>): CheckoutRow => ({
@@ -122,9 +132,14 @@ export async function checkoutTransaction(
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
+    // A lost connection or an unavailable database is a 503 like on the one-statement path (Prisma's errors
+    // are classified in errors.ts; these come from node-postgres itself). Refusals (25006, 0A000) and domain
+    // answers pass through unchanged.
+    if (err instanceof Error && databaseUnavailable(err)) throw new DatabaseUnavailableError(err);
     throw err;
   } finally {
-    // A connection whose ROLLBACK failed is not handed to the next request.
+    // A connection whose ROLLBACK failed (or that was lost) is not handed to the next request.
+    client.removeListener('error', onError);
     client.release(broken || undefined);
   }
 }

@@ -17,6 +17,7 @@ const BLACKHOLE_BOUND_MS = 5_000;
 let ctx: TestContext;
 let proxy: TcpProxy;
 let app: FastifyInstance;
+let proxiedUrl: string;
 let cachedA: ProductFixture;
 let cachedB: ProductFixture;
 let uncached: ProductFixture;
@@ -33,9 +34,10 @@ beforeAll(async () => {
   proxy = await new TcpProxy(Number(target.port || 5432), target.hostname).listen();
   const proxied = new URL(ctx.db.url);
   proxied.port = String(proxy.port);
-  app = await ctx.anotherApp({ DATABASE_URL: proxied.toString(), CACHE_TTL_SECONDS: '300' });
-  cachedA = await insertProduct(ctx.db, { name: 'Lamp', priceCents: 4_000, stock: 40 });
-  cachedB = await insertProduct(ctx.db, { name: 'Shade', priceCents: 1_500, stock: 40 });
+  proxiedUrl = proxied.toString();
+  app = await ctx.anotherApp({ DATABASE_URL: proxiedUrl, CACHE_TTL_SECONDS: '300' });
+  cachedA = await insertProduct(ctx.db, { name: 'Lamp', priceCents: 4_000, stock: 100 });
+  cachedB = await insertProduct(ctx.db, { name: 'Shade', priceCents: 1_500, stock: 100 });
   uncached = await insertProduct(ctx.db, { name: 'Bulb', priceCents: 300, stock: 40 });
 });
 
@@ -184,54 +186,65 @@ describe('connections black-holed (a partition: new connections hang)', () => {
   });
 });
 
-describe('connections cut in the middle of checkouts', () => {
-  it('leaves every order whole or absent; retries after recovery place each cart exactly once', async () => {
-    const shoppers = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => {
-        const c = new Client(app);
-        await c.register(`midway-${i}@test.io`);
-        await c.put(`/api/cart/items/${cachedA.id}`, { quantity: 1 });
-        await c.put(`/api/cart/items/${cachedB.id}`, { quantity: 2 });
-        return c;
-      }),
-    );
-    const start = await stockNow();
+// Both checkout paths: the one statement, and the fallback transaction (CHECKOUT_MODE=transaction), whose
+// connection is checked out of the pool between statements, where a lost connection used to be an uncaught
+// 'error' event that took the whole process down (found by the lab's drill 2, issue #19).
+describe.each(['auto', 'transaction'] as const)(
+  'connections cut in the middle of checkouts (CHECKOUT_MODE=%s)',
+  (mode) => {
+    it('leaves every order whole or absent, keeps the process up; retries after recovery place each cart exactly once', async () => {
+      const service =
+        mode === 'auto'
+          ? app
+          : await ctx.anotherApp({ DATABASE_URL: proxiedUrl, CACHE_TTL_SECONDS: '300', CHECKOUT_MODE: mode });
+      const shoppers = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const c = new Client(service);
+          await c.register(`midway-${mode}-${i}@test.io`);
+          await c.put(`/api/cart/items/${cachedA.id}`, { quantity: 1 });
+          await c.put(`/api/cart/items/${cachedB.id}`, { quantity: 2 });
+          return c;
+        }),
+      );
+      const start = await stockNow();
 
-    const ordersBefore = (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n as number;
-    const attempts = shoppers.map((c) => c.post('/api/orders'));
-    // Cut as soon as the first of these orders has committed: the others are then queued or mid-transaction.
-    const committed = await eventually(
-      3_000,
-      async () => (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n > ordersBefore,
-      2,
-    );
-    expect(committed, 'no checkout committed within 3 s').toBe(true);
-    await proxy.cut();
-    const first = await within(BLACKHOLE_BOUND_MS, 'checkouts during the cut', Promise.all(attempts));
-    for (const res of first) expect([201, 503], res.body).toContain(res.statusCode);
-    // The cut really landed while checkouts were running. (An order the database committed may still answer
-    // 503: the cut can fall between COMMIT reaching PostgreSQL and its acknowledgement reaching the service.
-    // That is the case the retries below must handle without a second order.)
-    expect(first.some((res) => res.statusCode === 503)).toBe(true);
-    console.info(
-      `[cut mid-checkout] ${first.filter((r) => r.statusCode === 201).length} placed before the cut, ${first.filter((r) => r.statusCode === 503).length} answered 503`,
-    );
-    await expectConsistent(start);
+      const ordersBefore = (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n as number;
+      const attempts = shoppers.map((c) => c.post('/api/orders'));
+      // Cut as soon as the first of these orders has committed: the others are then queued or mid-transaction.
+      const committed = await eventually(
+        3_000,
+        async () => (await ctx.db.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n > ordersBefore,
+        2,
+      );
+      expect(committed, 'no checkout committed within 3 s').toBe(true);
+      await proxy.cut();
+      const first = await within(BLACKHOLE_BOUND_MS, 'checkouts during the cut', Promise.all(attempts));
+      for (const res of first) expect([201, 503], res.body).toContain(res.statusCode);
+      // The cut really landed while checkouts were running. (An order the database committed may still answer
+      // 503: the cut can fall between COMMIT reaching PostgreSQL and its acknowledgement reaching the service.
+      // That is the case the retries below must handle without a second order.)
+      expect(first.some((res) => res.statusCode === 503)).toBe(true);
+      console.info(
+        `[cut mid-checkout] ${first.filter((r) => r.statusCode === 201).length} placed before the cut, ${first.filter((r) => r.statusCode === 503).length} answered 503`,
+      );
+      await expectConsistent(start);
 
-    await recover();
-    // Each shopper retries until the answer is an order (a browser's retry of a failed request). The cart's own
-    // idempotency key makes a retry of a checkout that did commit return that order instead of a second one.
-    const final = await Promise.all(
-      shoppers.map(async (c, i) => (first[i]!.statusCode === 201 ? first[i]! : c.post('/api/orders'))),
-    );
-    for (const res of final) expect([200, 201], res.body).toContain(res.statusCode);
-    const { rows } = await ctx.db.pool.query<{ email: string; orders: number }>(
-      `SELECT u.email, count(o.*)::int AS orders FROM users u LEFT JOIN orders o ON o.user_id = u.id
-        WHERE u.email LIKE 'midway-%' GROUP BY u.email`,
-    );
-    expect(rows).toHaveLength(12);
-    for (const row of rows) expect(row.orders, row.email).toBe(1);
-    for (const res of final) expect(res.json().totalCents).toBe(4_000 + 2 * 1_500);
-    await expectConsistent(start);
-  });
-});
+      await recover();
+      // Each shopper retries until the answer is an order (a browser's retry of a failed request). The cart's own
+      // idempotency key makes a retry of a checkout that did commit return that order instead of a second one.
+      const final = await Promise.all(
+        shoppers.map(async (c, i) => (first[i]!.statusCode === 201 ? first[i]! : c.post('/api/orders'))),
+      );
+      for (const res of final) expect([200, 201], res.body).toContain(res.statusCode);
+      const { rows } = await ctx.db.pool.query<{ email: string; orders: number }>(
+        `SELECT u.email, count(o.*)::int AS orders FROM users u LEFT JOIN orders o ON o.user_id = u.id
+        WHERE u.email LIKE $1 GROUP BY u.email`,
+        [`midway-${mode}-%`],
+      );
+      expect(rows).toHaveLength(12);
+      for (const row of rows) expect(row.orders, row.email).toBe(1);
+      for (const res of final) expect(res.json().totalCents).toBe(4_000 + 2 * 1_500);
+      await expectConsistent(start);
+    });
+  },
+);
