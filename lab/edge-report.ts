@@ -34,6 +34,11 @@ export interface EdgeDrillFigures {
   /** Of those, a copy past its freshness (stale-while-revalidate or stale-if-error). */
   stale: number;
   catalogErrors: number;
+  /**
+   * Of the errors, those the edge answered MISS: it had no copy of that page at all (never requested before the
+   * region was lost), which stale-if-error cannot cover, at CloudFront either.
+   */
+  errorsWithoutCopy: number;
   acknowledgedOrders: number;
   lostOrders: number;
 }
@@ -90,6 +95,7 @@ export function edgeReport(
         fromEdgeCopy: catalog.filter(fromCopy).length,
         stale: catalog.filter((s) => s.edgeCache === 'STALE' || s.edgeCache === 'UPDATING').length,
         catalogErrors: catalog.filter((s) => s.status < 200 || s.status >= 300).length,
+        errorsWithoutCopy: catalog.filter((s) => (s.status < 200 || s.status >= 300) && s.edgeCache === 'MISS').length,
         acknowledgedOrders: d.acknowledgedOrders,
         lostOrders: d.lostOrders.length,
       };
@@ -154,12 +160,12 @@ export function edgeMarkdown(r: EdgeReport): string[] {
   lines.push('While their region was gone (the whole drill: fault, wait, recovery and tail):');
   lines.push('');
   lines.push(
-    "| drill | who | catalog answers | from the edge's copy (stale) | catalog errors | orders acknowledged / lost |",
+    "| drill | who | catalog answers | from the edge's copy (stale) | catalog errors (of them, pages the edge had no copy of) | orders acknowledged / lost |",
     '|---|---|---|---|---|---|',
   );
   for (const d of r.drills) {
     lines.push(
-      `| ${d.name} | ${name(d.population)} | ${counts(d.catalogAnswers)} | ${d.fromEdgeCopy} (${d.stale}) | **${d.catalogErrors}** | ${d.acknowledgedOrders} / **${d.lostOrders}** |`,
+      `| ${d.name} | ${name(d.population)} | ${counts(d.catalogAnswers)} | ${d.fromEdgeCopy} (${d.stale}) | **${d.catalogErrors}** (${d.errorsWithoutCopy}) | ${d.acknowledgedOrders} / **${d.lostOrders}** |`,
     );
   }
   lines.push('');
