@@ -27,10 +27,11 @@
 // nginx runs as one process (master_process off) so the lab's teardown, SIGKILL included, leaves nothing behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../service/test/reliability/support/ports.js';
+import { listenOnLoopback } from './loopback.js';
 import { Link } from './link.js';
 import { removeTempDir, stop, tempDir, track } from './processes.js';
 
@@ -138,7 +139,7 @@ class OriginResolver {
   constructor(private readonly target: () => number) {}
 
   async listen(): Promise<this> {
-    const server = createServer((client) => {
+    ({ server: this.server, port: this.port } = await listenOnLoopback((client) => {
       const upstream = connect({ host: '127.0.0.1', port: this.target() });
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -148,13 +149,7 @@ class OriginResolver {
       client.pipe(upstream).pipe(client);
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
+    }));
     return this;
   }
 

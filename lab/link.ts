@@ -7,7 +7,8 @@
 // server last spoke: a burst of client→server bytes followed by server→client bytes. A PostgreSQL statement
 // (Parse/Bind/Execute/Sync, then its result) is one round trip; a BEGIN … COMMIT transaction of five statements
 // is five. That is what Aurora write forwarding pays per forwarded statement across regions.
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { type Server, type Socket, connect } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export type LinkState = 'up' | 'partitioned';
 
@@ -60,13 +61,7 @@ export class Link {
   }
 
   async listen(port = 0): Promise<this> {
-    const server = createServer((client) => this.accept(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
+    ({ server: this.server, port: this.port } = await listenOnLoopback((client) => this.accept(client), port));
     return this;
   }
 

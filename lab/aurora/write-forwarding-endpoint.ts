@@ -16,7 +16,8 @@
 // and pg_last_wal_replay_lsn() on the replica, so the waits are exact.
 // Hand-written: pgpool-II (Debian) splits reads from writes with PostgreSQL's parser, but has no per-connection
 // replay waits, no refusal of Aurora's unsupported statements and no switchover of the writer path.
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { type Server, type Socket, connect } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
@@ -248,17 +249,11 @@ export class WriteForwardingEndpoint {
 
   async listen(): Promise<this> {
     await loadParser();
-    const server = createServer((socket) => {
+    ({ server: this.server, port: this.port } = await listenOnLoopback((socket) => {
       const session = new Session(this, this.watcher, socket);
       this.sessions.add(session);
       socket.once('close', () => this.sessions.delete(session));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as { port: number }).port;
+    }));
     return this;
   }
 
