@@ -215,6 +215,95 @@ describe('single-flight', () => {
   });
 });
 
+describe('marking stale (a checkout changed stock)', () => {
+  /** Two instances of one region: a's cache and b's, sharing Redis and the invalidation channel. */
+  async function twoInstances(l1TtlMs: number) {
+    const a = makeCache({ ttlSeconds: 10, l1TtlMs });
+    const subscriber = redis.client.duplicate();
+    await subscriber.connect();
+    const b = createCache({
+      redis: redis.client,
+      prefix: a.prefix,
+      ttlSeconds: 10,
+      singleFlight: true,
+      l1TtlMs,
+      sweepIntervalMs: 0,
+      now: () => a.clock.t,
+      subscribe: (channel, onMessage) => subscriber.subscribe(channel, onMessage),
+    });
+    return { a: a.cache, b, clock: a.clock, prefix: a.prefix, close: () => subscriber.quit() };
+  }
+
+  it.each([
+    ['with L1', 30_000],
+    ['without L1 (Redis only)', 0],
+  ])(
+    '%s: every instance answers the copy at once, one refresh replaces it, and the pre-write copy is not stored again',
+    async (_, l1TtlMs) => {
+      const { a, b, close } = await twoInstances(l1TtlMs);
+      try {
+        let stock = 9;
+        let loads = 0;
+        const gate = controlledLoader<{ stock: number }>();
+        const loader = () => {
+          loads++;
+          return loads === 1 ? Promise.resolve({ stock }) : gate.loader();
+        };
+        await a.getOrLoad('product:1', loader, undefined);
+        await a.getOrLoad('list', async () => ({ page: 1, stock }), '20:');
+        expect((await b.getOrLoad('product:1', loader))?.value).toEqual({ stock: 9 });
+        expect(loads).toBe(1);
+
+        stock = 5; // the checkout committed
+        expect(await a.markStale('product:1', 'list')).toBe(true);
+        await settle(); // the message reaches b
+
+        // Both answer from the copy without waiting; exactly one load starts behind them (b's, the first asked).
+        const seen = await Promise.all([b.getOrLoad('product:1', loader), a.getOrLoad('product:1', loader)]);
+        expect(seen.map((c) => [c?.value, c?.result])).toEqual([
+          [{ stock: 9 }, 'hit'],
+          [{ stock: 9 }, 'hit'],
+        ]);
+        await settle();
+        expect(gate.calls.length).toBeGreaterThanOrEqual(1);
+        for (const resolve of gate.calls) resolve({ stock });
+        await settle();
+        expect((await b.getOrLoad('product:1', loader))?.value).toEqual({ stock: 5 });
+        expect((await a.getOrLoad('product:1', loader))?.value).toEqual({ stock: 5 });
+        // List pages (hash fields) were marked too: the next read refreshes them.
+        const listLoader = async () => ({ page: 1, stock });
+        expect((await a.getOrLoad('list', listLoader, '20:'))?.value).toEqual({ page: 1, stock: 9 });
+        await settle();
+        expect((await a.getOrLoad('list', listLoader, '20:'))?.value).toEqual({ page: 1, stock: 5 });
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it('a load that started before the mark (it may have read the pre-write row) is returned but not cached', async () => {
+    const { cache } = makeCache({ ttlSeconds: 10, l1TtlMs: 30_000 });
+    const gate = controlledLoader<{ stock: number }>();
+    const pending = cache.getOrLoad('product:7', gate.loader);
+    await settle();
+    await cache.markStale('product:7');
+    gate.calls[0]!({ stock: 9 }); // read before the checkout committed
+    expect((await pending)?.value).toEqual({ stock: 9 });
+    const next = await cache.getOrLoad('product:7', async () => ({ stock: 5 }));
+    expect(next?.value).toEqual({ stock: 5 });
+  });
+
+  it('keeps the Redis copy and its TTL: only its freshness ends', async () => {
+    const { cache, clock, prefix } = makeCache({ ttlSeconds: 10, l1TtlMs: 0 });
+    await cache.getOrLoad('product:3', async () => ({ stock: 2 }));
+    const ttlBefore = await redis.client.ttl(`${prefix}cache:product:3`);
+    await cache.markStale('product:3');
+    const stored = (await redis.client.get(`${prefix}cache:product:3`))!;
+    expect(stored).toBe(`${clock.t}:{"stock":2}`);
+    expect(await redis.client.ttl(`${prefix}cache:product:3`)).toBe(ttlBefore);
+  });
+});
+
 describe('raw JSON', () => {
   it('caches and returns JSON text a loader built (e.g. in PostgreSQL) as it is, parsed only on demand', async () => {
     const { cache, prefix } = makeCache({});

@@ -13,6 +13,11 @@
 // - Invalidation: `invalidate` deletes the keys in Redis and publishes them on a channel every instance of the
 //   region listens to, so each drops its L1 copy at once (never served stale). Loads that started before an
 //   invalidation are not cached. Other regions see a change when their TTL runs out.
+// - Marking stale (a soft purge, as Varnish and Fastly call it): `markStale` keeps the copies but ends their
+//   freshness, here, in Redis and in every instance: the next read is answered from the copy at once and starts
+//   the one background refresh. A checkout uses it (the stock it changed shows after one refresh, and no shopper
+//   waits for the load, which in a secondary region crosses to the primary); admin changes use `invalidate`.
+//   As with `invalidate`, a load that started before it is not cached, so the pre-write row is never stored again.
 // - Redis down: values come from the loader (the database), and L1 keeps serving and refreshing what it has.
 // - Bounded by construction (issue #23): L1 holds at most `l1MaxBytes` (estimated, see `entryBytes`), oldest
 //   first out, and a sweep drops entries past their hard TTL without waiting for a read. A hash field (a list
@@ -114,6 +119,37 @@ export function entryBytes(id: string, entry: { json: string; value?: unknown })
 const HASH_BYTES_FIELD = '\u0000bytes';
 
 /**
+ * Ends the freshness of the given keys in Redis (plain keys and every field of hashes), keeping each copy, its
+ * Redis TTL and its length: the stored `<fresh-until ms>:` prefix becomes ARGV[1] (now, 13 digits like any epoch
+ * ms until 2286) where it is later.
+ */
+const MARK_STALE = `
+local function staled(v)
+  local c = string.find(v, ':', 1, true)
+  if not c then return nil end
+  local freshUntil = tonumber(string.sub(v, 1, c - 1))
+  if not freshUntil or freshUntil <= tonumber(ARGV[1]) then return nil end
+  return ARGV[1] .. string.sub(v, c)
+end
+for _, k in ipairs(KEYS) do
+  local t = redis.call('TYPE', k).ok
+  if t == 'string' then
+    local v = staled(redis.call('GET', k))
+    if v then redis.call('SET', k, v, 'KEEPTTL') end
+  elseif t == 'hash' then
+    local all = redis.call('HGETALL', k)
+    for i = 1, #all, 2 do
+      if all[i] ~= ARGV[2] then
+        local v = staled(all[i + 1])
+        if v then redis.call('HSET', k, all[i], v) end
+      end
+    end
+  end
+end
+return 1
+`;
+
+/**
  * Writes one hash field unless that would take the hash past its byte budget (returns 0 then); counts the bytes
  * of fields and values in HASH_BYTES_FIELD, so a DEL of the hash resets the count with it; gives the hash a TTL
  * only when it has none, so writes never keep an old hash (and pages nobody asks for any more) alive.
@@ -196,6 +232,19 @@ export function createCache(options: CacheOptions) {
       generations.set(k, generation(k) + 1);
       drop(k);
       for (const id of l1.keys()) if (id.startsWith(k + SEPARATOR)) drop(id);
+    }
+  }
+
+  /** Ends the freshness of `keys` (and of every field of those that are hashes) in this process's L1. */
+  function staleLocally(keys: string[]): void {
+    const t = now();
+    for (const k of keys) {
+      generations.set(k, generation(k) + 1);
+      for (const [id, entry] of l1) {
+        if (id !== k && !id.startsWith(k + SEPARATOR)) continue;
+        entry.freshUntil = Math.min(entry.freshUntil, t);
+        entry.checkAt = t; // the next read starts the refresh
+      }
     }
   }
 
@@ -316,7 +365,9 @@ export function createCache(options: CacheOptions) {
     options
       .subscribe(channel, (message) => {
         try {
-          forgetLocally(JSON.parse(message) as string[]);
+          const keys = JSON.parse(message) as string[] | { stale: string[] };
+          if (Array.isArray(keys)) forgetLocally(keys);
+          else staleLocally(keys.stale);
         } catch {
           /* not ours */
         }
@@ -396,6 +447,23 @@ export function createCache(options: CacheOptions) {
       try {
         await redis.del(keys.map(key));
         await redis.publish(channel, JSON.stringify(keys));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    /**
+     * Ends the freshness of keys here, in Redis and in every other instance's L1 (pub/sub), keeping the copies:
+     * each is served until its one background refresh replaces it (see the header). Errors are swallowed but
+     * reported, as for `invalidate`.
+     */
+    async markStale(...keys: string[]): Promise<boolean> {
+      if (ttlSeconds <= 0 || keys.length === 0) return true;
+      staleLocally(keys);
+      try {
+        await redis.eval(MARK_STALE, { keys: keys.map(key), arguments: [String(now()), HASH_BYTES_FIELD] });
+        await redis.publish(channel, JSON.stringify({ stale: keys }));
         return true;
       } catch {
         return false;

@@ -130,7 +130,7 @@ export function createOrderRepository(
         throw err;
       }
       if (row.placed_order) {
-        if (row.created) await products.invalidateProducts(productIds);
+        if (row.created) await products.staleProducts(productIds);
         return { order: toOrder(row.placed_order), created: row.created };
       }
       // Stock moved under us: maybe a concurrent request with the same key took it. Then that order is the answer.

@@ -140,8 +140,14 @@ export function createProductRepository(
       }
     },
 
-    /** For writes made elsewhere (a checkout's stock): drops the products' cached views in this region. */
-    invalidateProducts: invalidate,
+    /**
+     * For a checkout's stock: marks the products' cached views (and every list page) stale in this region. The
+     * next read is answered from the copy at once and starts the one refresh (on the consistent path), so no
+     * shopper waits for a load that, in a secondary region, crosses to the primary; the pre-write row is never
+     * cached again (cache.ts, "Marking stale"). The stale copy may show the stock before this checkout for that
+     * one refresh, as any catalog copy may: checkout judges stock on locked rows.
+     */
+    staleProducts: (ids: readonly string[]) => cache.markStale(...ids.map(productKey), PRODUCT_LISTS_KEY),
   };
 }
 
