@@ -1,14 +1,15 @@
-// PostgreSQL access. DATABASE_URL is the region's own Aurora cluster endpoint in every region: while the cluster
-// is the primary it is the writer; while it is a secondary it is a write-forwarding instance of this region's
-// cluster, which answers reads from its own (lagging) storage and forwards writes to the primary (Aurora global
-// write forwarding), so no region needs a network path to another region's VPC, before or after a switchover.
+// PostgreSQL access. DATABASE_URL is the region's own Aurora reader endpoint in every region, with write
+// forwarding: local (to the cluster's own writer) while the cluster is the primary, global (to the primary's
+// writer) while it is a secondary. Its instances answer reads from their own (lagging) storage and forward
+// writes, so no region needs a network path to another region's VPC, before or after a switchover
+// (infra/region/index.ts, serviceWriteEndpoint). Locally it is simply the database.
 // DATABASE_READ_URL is the regional reader (the writer when unset). Three clients:
 // - `writer`: writes, on DATABASE_URL (session consistency: a connection reads its own forwarded writes);
 // - `reader`: reads that may lag (catalog misses when the cache is off, order history), on DATABASE_READ_URL;
 // - `consistent`: reads that must see every write committed anywhere before they began (a retried checkout, an
 //   order just placed from another instance, a cache fill right after a write), on DATABASE_URL with
-//   apg_write_forward.consistency_mode=global for its sessions. On a primary's writer that setting changes
-//   nothing (the writer is never behind); in a secondary the read waits until this region has replayed the
+//   apg_write_forward.consistency_mode=global for its sessions. In the primary the read waits for the
+//   in-region replica (milliseconds); in a secondary it waits until this region has replayed the
 //   primary's commit point (one round trip to the primary, plus the replica's lag). Aurora User Guide, "Using
 //   write forwarding in an Aurora PostgreSQL global database", consistency modes.
 import { PrismaPg } from '@prisma/adapter-pg';
