@@ -13,7 +13,7 @@ import { renderUserData, type UserDataValues } from './user-data.js';
 
 /** Public SSM parameter with the current Amazon Linux 2023 AMI (x86_64, matching the linux/amd64 image). */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-/** Amazon's RDS CA bundle (all regions), trusted by the service for verify-full TLS to Aurora. */
+/** Amazon's RDS CA bundle (all regions), the only CA the service trusts for TLS to Aurora (sslrootcert, verify-ca). */
 export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
 export const ROOT_VOLUME_GIB = 30;
 /** Seconds after a new instance is in service before its metrics count for scaling (CPU settles after boot). */
