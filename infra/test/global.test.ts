@@ -286,7 +286,10 @@ describe('global stack (Pulumi.global.yaml)', () => {
 
     it('claims the registry-wide replication configuration before writing it (one global stack per registry)', () => {
       const claim = one(run, T.claim);
-      expect(claim.inputs).toMatchObject({ name: REPLICATION_CLAIM_PARAMETER, type: 'String', overwrite: false });
+      expect(claim.inputs).toMatchObject({ name: REPLICATION_CLAIM_PARAMETER, type: 'String' });
+      // Unset: create without Overwrite (a second stack stops), update with it (an edit of this one goes through).
+      // An explicit false is applied on update too (ssm/parameter.go, shouldUpdateParameter).
+      expect(claim.inputs).not.toHaveProperty('overwrite');
       expect(providerRegion(run, claim)).toBe(home);
       const deps = run.optionsOf(T.replication, 'registry-replication').dependencies;
       expect(deps.some((urn) => urn.endsWith(`${T.claim}::registry-replication-claim`))).toBe(true);

@@ -268,6 +268,15 @@ describe('each policy fails on a broken resource', () => {
       },
     );
     expect(await violationsOf('route53-alarm-health-checks', silent)).toHaveLength(2);
+    // A single-metric alarm with "M of N" datapoints: Route 53 does not carry DatapointsToAlarm.
+    const followed = checks[0]!.propertyDependencies.cloudwatchAlarmName![0]!;
+    const mOfN = { ...followed, props: { ...followed.props, evaluationPeriods: 5, datapointsToAlarm: 3 } };
+    expect(
+      await violationsOf(
+        'route53-alarm-health-checks',
+        rewired([mOfN, checks[1]!.propertyDependencies.cloudwatchAlarmName![0]!]),
+      ),
+    ).toEqual([expect.stringMatching(/"M of N" alarm \(3 of 5\)/)]);
   });
 
   it('alb-access-logs: a load balancer without access logs', async () => {
