@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type ConfigSource, loadConfig } from '../config.js';
-import { REPO_ROOT } from './program.js';
+import { type ConfigSource, LOG_RETENTION_DAYS, loadConfig } from '../config.js';
+import { REPO_ROOT, runProgram } from './program.js';
 import { fakeStorefront, PRIMARY, regionConfig, runRegion, SECONDARY, THIRD } from './region-harness.js';
 
 const storefront = fakeStorefront();
@@ -23,6 +23,12 @@ describe('a bad regional config value fails with a message naming the key', () =
     ['edgecart:globalStack', '', /edgecart:globalStack: is required but not set/],
     ['edgecart:role', 'tertiary', /edgecart:role: got "tertiary", allowed values are "global", "primary", "secondary"/],
     ['aws:region', 'London', /edgecart:region: got "London", expected an AWS region name/],
+    // CloudWatch Logs takes only its listed retention periods (PutRetentionPolicy); 45 would fail at create.
+    [
+      'edgecart:logRetentionDays',
+      '45',
+      /edgecart:logRetentionDays: got "45", allowed values are 1, 3, 5, 7, 14, 30, 60/,
+    ],
   ])('%s = %j', async (key, value, message) => {
     await expect(runRegion(regionConfig('london', { ...sf, [key]: value }))).rejects.toThrow(message);
   });
@@ -50,6 +56,31 @@ describe('a bad regional config value fails with a message naming the key', () =
       /edgecart:storefrontDir: \/nonexistent\/dist has no index.html/,
     );
   });
+
+  it('accepts every retention period CloudWatch Logs offers', () => {
+    const aws = { get: (k: string) => (k === 'region' ? 'eu-west-2' : undefined) };
+    const values: Record<string, string> = {
+      role: 'secondary',
+      domain: 'shop.example.com',
+      globalStack: 'o/edgecart/global',
+    };
+    for (const days of LOG_RETENTION_DAYS) {
+      const config = loadConfig({ get: (k) => (k === 'logRetentionDays' ? String(days) : values[k]) }, aws, 'london');
+      expect(config).toMatchObject({ logRetentionDays: days });
+    }
+  });
+
+  // S3, ECR and ElastiCache names are made from the stack name; each refuses upper case, `_` or `.` at create.
+  it.each(['London', 'eu_west_2', 'shop.staging', '2nd', 'double--hyphen', 'trailing-'])(
+    'stops at preview on the stack name %j, saying what to rename it to',
+    async (stack) => {
+      await expect(runProgram(regionConfig('london', sf), { stack })).rejects.toThrow(
+        new RegExp(
+          `Invalid stack name "${stack.replace('.', '\\.')}": .*lower-case letters and digits.*pulumi stack rename`,
+        ),
+      );
+    },
+  );
 
   it('accepts the committed stack files as they are', async () => {
     const run = await runRegion(regionConfig('london', sf));
