@@ -299,8 +299,9 @@ describe('global stack (Pulumi.global.yaml)', () => {
       const image = one(run, T.image);
       const repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com/${String(run.outputs.repositoryName)}`;
       expect(image.inputs).toMatchObject({
-        context: { location: '.' },
-        dockerfile: { location: 'service/Dockerfile' },
+        // The staged copy with normalised modes (staged-context.ts), at the same relative path on every machine.
+        context: { location: '.image-context' },
+        dockerfile: { location: '.image-context/service/Dockerfile' },
         platforms: ['linux/amd64'],
         push: true,
       });
