@@ -82,6 +82,8 @@ export interface RegionalConfig extends CommonConfig {
   dbReaders: number;
   backupRetentionDays: number;
   logRetentionDays: number;
+  /** An AMI ID the service instances boot, pinned; unset: the AMI moves with releases (region/ami.ts). */
+  amiId?: string;
   cacheTtlSeconds: number;
   /** Requests per IP per minute at the service (0 turns it off). */
   rateLimitMax: number;
@@ -330,6 +332,8 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     dbReaders: r.int('dbReaders', 1, role === 'secondary' ? 1 : 0, 15),
     backupRetentionDays: r.int('backupRetentionDays', 7, 7, 35),
     logRetentionDays: r.intOneOf('logRetentionDays', LOG_RETENTION_DAYS, 30),
+    amiId:
+      r.optional('amiId') && r.matching('amiId', /^ami-[0-9a-f]{8,17}$/, 'an AMI ID such as ami-0123456789abcdef0'),
     cacheTtlSeconds: r.int('cacheTtlSeconds', 60, 1, 86_400),
     rateLimitMax: r.int('rateLimitMax', 600, 0, 1_000_000),
     protectData: r.bool('protectData', true),

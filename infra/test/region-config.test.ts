@@ -5,7 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type ConfigSource, LOG_RETENTION_DAYS, loadConfig } from '../config.js';
 import { REPO_ROOT, runProgram } from './program.js';
-import { fakeStorefront, PRIMARY, regionConfig, runRegion, SECONDARY, THIRD } from './region-harness.js';
+import type { MockWorld } from './mocks.js';
+import {
+  fakeStorefront,
+  PRIMARY,
+  regionConfig,
+  runRegion,
+  SECONDARY,
+  THIRD,
+  worldWithImage,
+} from './region-harness.js';
 
 const storefront = fakeStorefront();
 afterAll(() => storefront.remove());
@@ -49,6 +58,38 @@ describe('a bad regional config value fails with a message naming the key', () =
     await expect(runRegion(regionConfig('london', { ...sf, 'edgecart:availabilityZones': '4' }))).rejects.toThrow(
       /edgecart:availabilityZones: is 4 but eu-west-2 has only 3/,
     );
+  });
+
+  // Issue #20 item 7: perAz NAT takes one Elastic IP per AZ out of 5 per region by default; the sixth allocation
+  // fails midway through the first `up`. The preview counts the quota and what other resources hold.
+  describe('Elastic IPs for the NAT gateways', () => {
+    const taken = (n: number, tags: Record<string, string> = { Owner: 'someone else' }) =>
+      Array.from({ length: n }, (_, i) => ({ allocationId: `eipalloc-${i}`, tags }));
+    const withEips = (elasticIps: ReturnType<typeof taken>, elasticIpQuota?: number): MockWorld => ({
+      ...worldWithImage(),
+      elasticIps: { [SECONDARY]: elasticIps },
+      ...(elasticIpQuota ? { elasticIpQuota } : {}),
+    });
+
+    it('stops at preview when perAz needs more than the free addresses, saying what to change', async () => {
+      await expect(runRegion(regionConfig('london', sf), undefined, withEips(taken(3)))).rejects.toThrow(
+        /edgecart:natGateways: perAz with 3 AZs needs 3 Elastic IPs in eu-west-2, and 2 of the account's 5 are free \(3 held by other resources\); set natGateways: single/,
+      );
+    });
+
+    it('counts the stack’s own addresses as its own (a re-run), and single NAT as one address', async () => {
+      const own = taken(3, { Project: 'edgecart', Stack: 'london' });
+      await expect(
+        runRegion(regionConfig('london', sf), undefined, withEips([...own, ...taken(2)])),
+      ).resolves.toBeDefined();
+      await expect(
+        runRegion(regionConfig('london', { ...sf, 'edgecart:natGateways': 'single' }), undefined, withEips(taken(4))),
+      ).resolves.toBeDefined();
+    });
+
+    it('takes a raised quota into account', async () => {
+      await expect(runRegion(regionConfig('london', sf), undefined, withEips(taken(3), 10))).resolves.toBeDefined();
+    });
   });
 
   it('needs a storefront build', async () => {
