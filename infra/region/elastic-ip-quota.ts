@@ -21,7 +21,9 @@ export async function checkElasticIpQuota(config: RegionalConfig, provider: aws.
     { provider },
   );
   const all = await aws.ec2.getEips({}, { provider });
-  const own = await aws.ec2.getEips({ tags: { Project: PROJECT, Stack: config.stack } }, { provider });
+  // The provider's default tags as this stack sets them (config.tags, where a stack's own `tags` may override).
+  const ownTags = { Project: config.tags.Project ?? PROJECT, Stack: config.tags.Stack ?? config.stack };
+  const own = await aws.ec2.getEips({ tags: ownTags }, { provider });
   const others = all.allocationIds.length - own.allocationIds.length;
   const free = Math.floor(quota.value) - others;
   if (needed > free) {
