@@ -62,8 +62,9 @@ function forward(client, { host, port, ssl }) {
   upstream.once('data', (answer) => {
     if (answer[0] !== 0x53 /* 'S' */) return fail(new Error('the server does not accept TLS'));
     upstream.removeListener('error', fail);
-    // SNI names the host, as node-postgres sends it (never an IP address, RFC 6066 section 3).
-    const secure = tls.connect({ ...ssl, socket: upstream, ...(net.isIP(host) ? {} : { servername: host }) });
+    // As node-postgres opens it (pg lib/connection.js, upgradeToSSL): `host` for the identity check when one is
+    // asked for, SNI with the host name (never an IP address, RFC 6066 section 3).
+    const secure = tls.connect({ ...ssl, socket: upstream, host, ...(net.isIP(host) ? {} : { servername: host }) });
     secure.once('error', fail);
     secure.once('secureConnect', () => {
       upstream.setTimeout(0);
