@@ -82,6 +82,8 @@ export interface RegionalConfig extends CommonConfig {
   dbReaders: number;
   backupRetentionDays: number;
   logRetentionDays: number;
+  /** An AMI ID the service instances boot, pinned; unset: the AMI moves with releases (region/ami.ts). */
+  amiId?: string;
   cacheTtlSeconds: number;
   /** Requests per IP per minute at the service (0 turns it off). */
   rateLimitMax: number;
@@ -97,6 +99,31 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const CIDR16 = /^(\d{1,3})\.(\d{1,3})\.0\.0\/16$/;
+/**
+ * The stack name goes into resource names (`edgecart-<stack>-…`): S3 bucket names take only lower-case letters,
+ * digits, hyphens and dots (S3 User Guide, "General purpose bucket naming rules"), an ElastiCache replication group
+ * ID must begin with a letter, has no two consecutive hyphens and does not end with one (ElastiCache API Reference,
+ * CreateReplicationGroup, ReplicationGroupId), ECR repository names are lower case. Dots would break the buckets'
+ * virtual-hosted TLS names. So: lower-case letters and digits, single hyphens between them, starting with a letter.
+ */
+const STACK_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * The retention periods CloudWatch Logs accepts (CloudWatch Logs API Reference, PutRetentionPolicy, retentionInDays);
+ * any other number fails at create, after the rest of the region was built.
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export class StackNameError extends Error {
+  constructor(stack: string) {
+    super(
+      `Invalid stack name "${stack}": it goes into S3, ECR and ElastiCache names, so use lower-case letters and digits with single hyphens between them, starting with a letter (e.g. "london" or "eu-west-2"); rename it with \`pulumi stack rename\``,
+    );
+    this.name = 'StackNameError';
+  }
+}
 
 /** Reads config through a pulumi.Config-like getter so tests can feed plain objects. */
 export interface ConfigSource {
@@ -126,6 +153,14 @@ class Reader {
       throw new ConfigError(key, `got "${v}", allowed values are ${allowed.map((a) => `"${a}"`).join(', ')}`);
     }
     return v as T;
+  }
+
+  intOneOf(key: string, allowed: readonly number[], fallback: number): number {
+    const raw = this.src.get(key);
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!allowed.includes(n)) throw new ConfigError(key, `got "${raw}", allowed values are ${allowed.join(', ')}`);
+    return n;
   }
 
   int(key: string, fallback: number, min: number, max: number): number {
@@ -190,6 +225,7 @@ class Reader {
  * Builds the validated config of one stack. `config` reads `edgecart:*` keys and `aws` reads `aws:*` keys.
  */
 export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: string): StackConfig {
+  if (!STACK_NAME.test(stack)) throw new StackNameError(stack);
   const r = new Reader(config);
   const role = r.oneOf<Role>('role', ['global', 'primary', 'secondary']);
   const common = {
@@ -305,7 +341,9 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
     ),
     dbReaders: r.int('dbReaders', 1, role === 'secondary' ? 1 : 0, 15),
     backupRetentionDays: r.int('backupRetentionDays', 7, 7, 35),
-    logRetentionDays: r.int('logRetentionDays', 30, 1, 3653),
+    logRetentionDays: r.intOneOf('logRetentionDays', LOG_RETENTION_DAYS, 30),
+    amiId:
+      r.optional('amiId') && r.matching('amiId', /^ami-[0-9a-f]{8,17}$/, 'an AMI ID such as ami-0123456789abcdef0'),
     cacheTtlSeconds: r.int('cacheTtlSeconds', 60, 1, 86_400),
     rateLimitMax: r.int('rateLimitMax', 600, 0, 1_000_000),
     protectData: r.bool('protectData', true),

@@ -31,6 +31,11 @@ export const PREVIEW_READ_ACTIONS = [
   'cloudfront:GetCachePolicy',
   'cloudfront:ListOriginRequestPolicies',
   'cloudfront:GetOriginRequestPolicy',
+  // The Elastic IP check of a regional stack (region/elastic-ip-quota.ts): its quota (the provider falls back to
+  // the AWS default when the account never changed it) and the addresses already allocated.
+  'servicequotas:GetServiceQuota',
+  'servicequotas:GetAWSDefaultServiceQuota',
+  'ec2:DescribeAddresses',
   // The engine version check of the global stack (aws.rds.getEngineVersion).
   'rds:DescribeDBEngineVersions',
   'ecr:DescribeRepositories',

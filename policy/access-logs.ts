@@ -61,3 +61,39 @@ export const wafLogging: StackValidationPolicy = {
     }
   },
 };
+
+const LOG_DELIVERY_SOURCE = 'aws:cloudwatch/logDeliverySource:LogDeliverySource';
+const LOG_DELIVERY = 'aws:cloudwatch/logDelivery:LogDelivery';
+
+export const cloudfrontAccessLogs: StackValidationPolicy = {
+  name: 'cloudfront-access-logs',
+  description:
+    'Every CloudFront distribution has standard logging: (v2) a delivery of an ACCESS_LOGS source for it, without the cookie field, or (legacy) a logging bucket.',
+  enforcementLevel: 'mandatory',
+  // CloudFront Developer Guide, "Access logs (standard logs)"; standard logging (v2) is a CloudWatch Logs
+  // delivery source (logType ACCESS_LOGS, resourceArn = the distribution) paired with a destination by a delivery.
+  validateStack: ({ resources }, report) => {
+    const sources = ofType(resources, LOG_DELIVERY_SOURCE).filter((s) => s.props.logType === 'ACCESS_LOGS');
+    const deliveries = ofType(resources, LOG_DELIVERY);
+    for (const distribution of ofType(resources, T.distribution)) {
+      if (distribution.props.loggingConfig?.bucket) continue;
+      const source = sources.find((s) =>
+        (s.propertyDependencies.resourceArn ?? []).some((d) => d.urn === distribution.urn),
+      );
+      const delivery =
+        source &&
+        deliveries.find((d) => (d.propertyDependencies.deliverySourceName ?? []).some((s) => s.urn === source.urn));
+      if (!delivery) {
+        report(
+          `${distribution.name} has no standard logging (a LogDelivery of an ACCESS_LOGS source)`,
+          distribution.urn,
+        );
+        continue;
+      }
+      const fields: string[] | undefined = delivery.props.recordFields;
+      if (!fields?.length || fields.some((f) => f.toLowerCase() === 'cs(cookie)')) {
+        report(`${delivery.name} must list its record fields, without cs(Cookie) (session cookies)`, delivery.urn);
+      }
+    }
+  },
+};

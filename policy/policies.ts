@@ -1,7 +1,7 @@
 // Every policy of the pack, in one list: index.ts serves them to the Pulumi CLI and policy/test runs them over
 // the mocked graph of every stack.
 import type { Policies } from '@pulumi/policy';
-import { albAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.js';
+import { albAccessLogs, cloudfrontAccessLogs, s3ServerAccessLogging, wafLogging } from './access-logs.js';
 import { asgWaitsForHealthyTargets } from './asg-healthy-targets.js';
 import { cacheKeysExcludeCookies, noCachedCookiePaths } from './edge-caching.js';
 import { bucketsEncrypted, encryptionAtRest } from './encryption-at-rest.js';
@@ -33,6 +33,7 @@ export const policies: Policies = [
   albAccessLogs,
   s3ServerAccessLogging,
   wafLogging,
+  cloudfrontAccessLogs,
   cacheKeysExcludeCookies,
   noCachedCookiePaths,
 ];

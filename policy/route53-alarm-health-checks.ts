@@ -12,7 +12,7 @@ const ROUTE53_STATISTICS = ['Average', 'Minimum', 'Maximum', 'Sum', 'SampleCount
 export const route53AlarmHealthChecks: StackValidationPolicy = {
   name: 'route53-alarm-health-checks',
   description:
-    'Alarm-based Route 53 health checks follow single-metric standard-resolution alarms and treat no data as unhealthy.',
+    'Alarm-based Route 53 health checks follow single-metric standard-resolution N-of-N alarms and treat no data as unhealthy.',
   enforcementLevel: 'mandatory',
   validateStack: ({ resources }, report) => {
     for (const check of ofType(resources, T.healthCheck)) {
@@ -38,12 +38,21 @@ export const route53AlarmHealthChecks: StackValidationPolicy = {
         continue;
       }
       const p = alarm.props;
-      if ((p.metricQueries ?? []).length > 0)
+      if ((p.metricQueries ?? []).length > 0) {
         report(`${check.name} follows ${alarm.name}, a metric-math alarm`, check.urn);
+        continue;
+      }
       if (p.extendedStatistic)
         report(`${check.name} follows ${alarm.name}, whose ${p.extendedStatistic} is an extended statistic`, check.urn);
       if (p.statistic && !ROUTE53_STATISTICS.includes(p.statistic))
         report(`${check.name}: statistic ${p.statistic}`, check.urn);
+      // Route 53 copies the alarm's configuration without DatapointsToAlarm (Route 53 API Reference,
+      // CloudWatchAlarmConfiguration), so it evaluates N of N whatever M the alarm has.
+      if (p.datapointsToAlarm !== undefined && Number(p.datapointsToAlarm) !== Number(p.evaluationPeriods ?? 1))
+        report(
+          `${check.name} follows ${alarm.name}, an "M of N" alarm (${p.datapointsToAlarm} of ${p.evaluationPeriods}); Route 53 evaluates N of N`,
+          check.urn,
+        );
       if (Number(p.period) < 60)
         report(`${check.name} follows ${alarm.name}, a high-resolution alarm (period ${p.period} s)`, check.urn);
     }

@@ -1,5 +1,6 @@
-// A tag derived from exactly what goes into the image. The repository's tags are immutable, so the tag must
-// change whenever the build would change and stay put otherwise: it hashes the Dockerfile, the platform and
+// A tag derived from exactly what goes into the image. The tag must change whenever the build would change and
+// stay put otherwise (an unchanged tag is what lets docker-build skip the build and every region keep its digest;
+// tags are mutable, registry.ts, but what runs is pinned by digest): it hashes the Dockerfile, the platform and
 // every file of the build context that .dockerignore lets through, with Docker's own matching rules.
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { originHostname } from '../contract.js';
 import { CATALOG_PATH_PATTERNS, edgeCachePolicies } from './edge-caching.js';
+import { edgeAccessLogs } from './edge-logging.js';
 import { WebFirewall } from './waf.js';
 
 /** Header CloudFront adds to every request to the API origin; each regional ALB answers 403 without it. */
@@ -264,6 +265,8 @@ export class Edge extends pulumi.ComponentResource {
       },
       edge,
     );
+
+    edgeAccessLogs(name, { namePrefix: args.namePrefix, distributionArn: distribution.arn }, edge);
 
     for (const type of ['A', 'AAAA']) {
       new aws.route53.Record(

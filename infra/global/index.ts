@@ -13,6 +13,7 @@ import { checkEngineVersion } from './engine-version.js';
 import { Edge, ORIGIN_VERIFY_HEADER_NAME } from './edge.js';
 import { contentTag } from './build-context.js';
 import { SERVICE_BUILD, ServiceImage } from './image.js';
+import { stageBuildContext } from './staged-context.js';
 import { ImageBackfill } from './image-backfill.js';
 import { Registry, replicaRegions } from './registry.js';
 
@@ -97,6 +98,8 @@ export async function deployGlobal(config: GlobalConfig): Promise<GlobalStackOut
     repositoryUrl: registry.repositoryUrl,
     registryId: registry.registryId,
     tag: contentTag(SERVICE_BUILD),
+    // What docker-build hashes and Docker copies: the same files, modes normalised (staged-context.ts).
+    build: stageBuildContext(SERVICE_BUILD),
     provider,
     dependsOn: registry.ready,
   });

@@ -126,7 +126,10 @@ export class Registry extends pulumi.ComponentResource {
               name: REPLICATION_CLAIM_PARAMETER,
               type: 'String',
               value: args.stackName,
-              overwrite: false,
+              // `overwrite` left unset, not false: the provider then creates without Overwrite (a second stack's
+              // PutParameter fails with ParameterAlreadyExists) and updates with it; an explicit false applies to
+              // updates too, so any later edit of this parameter would fail (terraform-provider-aws
+              // internal/service/ssm/parameter.go, shouldUpdateParameter).
               description: "The one Pulumi stack that owns this registry's ECR replication configuration (edgecart)",
             },
             home,

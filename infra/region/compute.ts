@@ -7,13 +7,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';
 import { READINESS_NAMESPACE } from '../readiness-metric.js';
 import { RELEASE_CHECKPOINT_DELAY_SECONDS, RELEASE_CHECKPOINT_PERCENTAGES } from '../release-guard.js';
+import { serviceAmi } from './ami.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
 import { policyDocument, serviceTrustPolicy } from './iam.js';
 import { renderUserData, type UserDataValues } from './user-data.js';
 
-/** Public SSM parameter with the current Amazon Linux 2023 AMI (x86_64, matching the linux/amd64 image). */
-export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
-/** Amazon's RDS CA bundle (all regions), trusted by the service for verify-full TLS to Aurora. */
+/** Amazon's RDS CA bundle (all regions), the only CA the service trusts for TLS to Aurora (sslrootcert, verify-ca). */
 export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
 export const ROOT_VOLUME_GIB = 30;
 /** Seconds after a new instance is in service before its metrics count for scaling (CPU settles after boot). */
@@ -69,6 +68,8 @@ export class Compute extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
   readonly instanceRoleArn: pulumi.Output<string>;
   readonly image: pulumi.Output<string>;
+  /** The AMI of the launch template. */
+  readonly amiId: pulumi.Output<string>;
 
   constructor(name: string, args: ComputeArgs, opts?: pulumi.ComponentResourceOptions) {
     super('edgecart:region:Compute', name, {}, opts);
@@ -193,13 +194,14 @@ export class Compute extends pulumi.ComponentResource {
     };
     const userData = pulumi.output(values).apply((v) => Buffer.from(renderUserData(v)).toString('base64'));
 
-    const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
+    // The AMI moves with releases (or stays pinned), so an unrelated `up` rolls no instance (ami.ts).
+    const amiId = serviceAmi(config, image, { parent: this });
     const tags = { Name: regionalName(ctx, 'service'), ...config.tags };
     const launchTemplate = new aws.ec2.LaunchTemplate(
       regionalName(ctx, 'service-lt'),
       {
         description: `edgecart service in ${region}`,
-        imageId: ami.value,
+        imageId: amiId,
         instanceType: config.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [args.securityGroupId],
@@ -329,6 +331,7 @@ export class Compute extends pulumi.ComponentResource {
     this.autoScalingGroupName = group.name;
     this.launchTemplateId = launchTemplate.id;
     this.launchTemplateVersion = launchTemplate.latestVersion;
+    this.amiId = amiId;
     this.logGroupName = logGroup.name;
     this.instanceRoleArn = role.arn;
     this.image = image;

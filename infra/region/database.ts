@@ -4,6 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
+import { ENGINE_LIFECYCLE_SUPPORT } from '../global/database.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
 
 export interface DatabaseArgs {
@@ -107,6 +108,13 @@ export class Database extends pulumi.ComponentResource {
         //   and its "Check first" verifies (LocalWriteForwardingStatus).
         enableGlobalWriteForwarding: true,
         enableLocalWriteForwarding: true,
+        // The global cluster's setting, spelled out: left unset, a member is created with the provider's default
+        // `open-source-rds-extended-support` (paid Extended Support), the opposite of the global cluster's
+        // (provider docs, aws.rds.Cluster `engineLifecycleSupport`; ENGINE_LIFECYCLE_SUPPORT). Applied at create only:
+        // the provider's update never sends it (terraform-provider-aws rds/cluster.go, resourceClusterUpdate builds
+        // ModifyDBCluster without EngineLifecycleSupport), so on a cluster created before this line it is ignored
+        // rather than shown as a diff on every run.
+        engineLifecycleSupport: ENGINE_LIFECYCLE_SUPPORT,
         port: DB_PORT,
         dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [args.securityGroupId],
@@ -128,7 +136,7 @@ export class Database extends pulumi.ComponentResource {
         parent: this,
         protect: config.protectData,
         // Aurora sets the replication source when it attaches a secondary or switches the primary over.
-        ignoreChanges: ['replicationSourceIdentifier', ...MEMBER_IGNORE_CHANGES],
+        ignoreChanges: ['replicationSourceIdentifier', 'engineLifecycleSupport', ...MEMBER_IGNORE_CHANGES],
       },
     );
 

@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { AMI_OUTPUT, IMAGE_OUTPUT } from './ami.js';
 import { ConfigError, type RegionalConfig } from '../config.js';
 import { originHostname } from '../contract.js';
 import { AppSecrets } from './app-secrets.js';
 import { Cache, REDIS_PORT } from './cache.js';
 import { Compute } from './compute.js';
+import { checkElasticIpQuota } from './elastic-ip-quota.js';
 import { type RegionContext, regionalName } from './context.js';
 import { DB_PORT, Database } from './database.js';
 import { OriginCertificate, OriginDns } from './dns.js';
@@ -49,6 +51,7 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     );
   }
   const availabilityZoneNames = zones.names.slice(0, config.availabilityZones);
+  await checkElasticIpQuota(config, provider);
 
   const encryption = new Encryption(regionalName(ctx, 'encryption'), { ctx }, opts);
   const network = new Network(regionalName(ctx, 'network'), { ctx, availabilityZoneNames }, opts);
@@ -191,7 +194,9 @@ export async function deployRegion(config: RegionalConfig): Promise<Record<strin
     redisPrimaryEndpoint: cache.primaryEndpoint,
     autoScalingGroupName: compute.autoScalingGroupName,
     launchTemplateVersion: compute.launchTemplateVersion,
-    serviceImage: compute.image,
+    // Read back by the next run of this stack (ami.ts): the AMI stays while the image does.
+    [IMAGE_OUTPUT]: compute.image,
+    [AMI_OUTPUT]: compute.amiId,
     serviceLogGroup: compute.logGroupName,
     alarmTopicArn: monitoring.topicArn,
     dashboardName: monitoring.dashboardName,

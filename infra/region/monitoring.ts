@@ -18,9 +18,17 @@ import { type RegionContext, regionalName, stackNamespace } from './context.js';
 export const HEALTH_PERIOD_SECONDS = 60;
 /** HealthyHostCount below 1 for this many consecutive minutes. */
 export const HOSTS_EVALUATION_PERIODS = 2;
-/** Readiness and 5xx ratio: DATAPOINTS_TO_ALARM bad minutes out of the last EVALUATION_PERIODS. */
-export const READINESS_EVALUATION_PERIODS = 5;
-export const READINESS_DATAPOINTS_TO_ALARM = 3;
+/**
+ * Readiness (followed by Route 53): this many consecutive bad minutes, N of N. Route 53 evaluates an alarm-based
+ * health check from the alarm's configuration, which it copies without DatapointsToAlarm (Route 53 API Reference,
+ * CloudWatchAlarmConfiguration: ComparisonOperator, EvaluationPeriods, MetricName, Namespace, Period, Statistic,
+ * Threshold, Dimensions), so an "M of N" alarm would mean N of N to DNS and M of N to the pager.
+ */
+export const READINESS_EVALUATION_PERIODS = 3;
+export const READINESS_DATAPOINTS_TO_ALARM = READINESS_EVALUATION_PERIODS;
+/** 5xx ratio (pages, never moves DNS): 3 bad minutes out of the last 5. */
+export const ERROR_RATIO_EVALUATION_PERIODS = 5;
+export const ERROR_RATIO_DATAPOINTS_TO_ALARM = 3;
 /** Average of Ready over the region's instances: below one half, most instances cannot take an order. */
 export const READY_THRESHOLD = 0.5;
 export const ERROR_RATIO_THRESHOLD = 0.05;
@@ -36,14 +44,10 @@ export const ORIGIN_DNS_TTL_SECONDS = 60;
  * close and the alarm to evaluate, and Route 53's own lag in reading the alarm state (the lab measures the whole).
  */
 export const REGION_HEALTH_TIMING = {
-  /** Readiness lost on most instances: 3 bad minutes, then the TTL. */
+  /** Readiness lost on most instances: 3 bad minutes in a row, then the TTL. */
   readinessLeaveSeconds: READINESS_DATAPOINTS_TO_ALARM * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
-  /**
-   * After a sustained outage the alarm clears when fewer than 3 of the last 5 minutes are bad, i.e. after 3 good
-   * minutes (the same hysteresis keeps a flapping dependency out); then the TTL.
-   */
-  readinessReturnSeconds:
-    (READINESS_EVALUATION_PERIODS - READINESS_DATAPOINTS_TO_ALARM + 1) * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
+  /** N of N: the first good minute breaks the run of bad ones and clears the alarm; then the TTL. */
+  readinessReturnSeconds: HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
   /** No healthy host: 2 consecutive minutes, then the TTL. */
   hostsLeaveSeconds: HOSTS_EVALUATION_PERIODS * HEALTH_PERIOD_SECONDS + ORIGIN_DNS_TTL_SECONDS,
 } as const;
@@ -115,8 +119,9 @@ export class Monitoring extends pulumi.ComponentResource {
     // Region health (issue #14): "this region can take an order". Three signals, each in ALARM when it fails:
     // - no healthy host behind the ALB (missing data is breaching: an ALB that stops reporting is down);
     // - readiness failing on most instances: the average of the instances' `Ready` (1/0, published every
-    //   READINESS_PUBLISH_SECONDS by each instance) below READY_THRESHOLD in 3 of 5 minutes, so one instance's
-    //   blip (it is replaced by its own ELB health check) or one bad minute never moves the region; missing data is
+    //   READINESS_PUBLISH_SECONDS by each instance) below READY_THRESHOLD for 3 minutes in a row (N of N, the only
+    //   form Route 53 evaluates as written), so one instance's blip (it is replaced by its own ELB health check) or
+    //   one or two bad minutes never move the region; missing data is
     //   breaching: a region whose instances all stop reporting cannot show it serves;
     // - a sustained 5xx ratio of the targets (metric math), 3 of 5 minutes above ERROR_RATIO_THRESHOLD.
     // The composite `region-health` pages on any of them. Route 53 follows hosts and readiness only (see dns.ts):
@@ -179,8 +184,8 @@ export class Monitoring extends pulumi.ComponentResource {
           returnData: true,
         },
       ],
-      evaluationPeriods: READINESS_EVALUATION_PERIODS,
-      datapointsToAlarm: READINESS_DATAPOINTS_TO_ALARM,
+      evaluationPeriods: ERROR_RATIO_EVALUATION_PERIODS,
+      datapointsToAlarm: ERROR_RATIO_DATAPOINTS_TO_ALARM,
       threshold: ERROR_RATIO_THRESHOLD,
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',

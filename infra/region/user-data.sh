@@ -87,10 +87,17 @@ redis_token=$(retry 10 6 secret_value "$REDIS_SECRET_ID")
 session_secret=$(retry 10 6 secret_value "$SESSION_SECRET_ID")
 db_auth="$(urlencode "$db_user"):$(urlencode "$db_password")"
 
-# Aurora requires TLS (rds.force_ssl); the service verifies the server against the RDS CA bundle.
+# Aurora requires TLS (rds.force_ssl); the service and its migrations verify the server against the RDS CA bundle.
 log "fetching the RDS CA bundle"
 retry 10 6 curl -fsSL --proto '=https' -o "${CONF_DIR}/rds-ca.pem" "$RDS_CA_URL"
 chmod 0644 "${CONF_DIR}/rds-ca.pem"
+
+# TLS: the chain must lead to the RDS CA bundle (and only to it), the host name is not checked: which names the
+# certificate behind the global writer endpoint carries cannot be known in advance (docs/deploy.md, "Check
+# first"). uselibpqcompat=true gives sslmode libpq's meaning in node-postgres (pg-connection-string: verify-ca
+# keeps rejectUnauthorized, sets ca from sslrootcert and a no-op checkServerIdentity); without it verify-ca
+# would be read as verify-full.
+db_tls="sslmode=verify-ca&uselibpqcompat=true&sslrootcert=${CA_FILE_IN_CONTAINER}"
 
 # docker --env-file takes every line literally (no quoting, no expansion), so values go in as they are.
 {
@@ -100,8 +107,8 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   # /health (the ALB's check), /ready, /metrics and /docs: on this port only, which the ALB never forwards to.
   echo "INTERNAL_PORT=${INTERNAL_PORT}"
   echo "REGION=${REGION}"
-  echo "DATABASE_URL=postgresql://${db_auth}@${DB_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
-  echo "DATABASE_READ_URL=postgresql://${db_auth}@${DB_READER_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
+  echo "DATABASE_URL=postgresql://${db_auth}@${DB_HOST}:${DB_PORT}/${DB_NAME}?${db_tls}"
+  echo "DATABASE_READ_URL=postgresql://${db_auth}@${DB_READER_HOST}:${DB_PORT}/${DB_NAME}?${db_tls}"
   echo "REDIS_URL=rediss://:${redis_token}@${REDIS_HOST}:${REDIS_PORT}"
   echo 'REDIS_KEY_PREFIX=edgecart:'
   echo "SESSION_SECRET=${session_secret}"
@@ -120,11 +127,10 @@ chmod 0644 "${CONF_DIR}/rds-ca.pem"
   # requests within 35 s, inside docker's 45 s --stop-timeout.
   echo 'DRAIN_DELAY_MS=5000'
   echo 'SHUTDOWN_GRACE_MS=35000'
-  echo "NODE_EXTRA_CA_CERTS=${CA_FILE_IN_CONTAINER}"
   if [[ $RUN_MIGRATIONS == true ]]; then
     echo 'RUN_MIGRATIONS=true'
     # DDL goes to the writer itself: write forwarding (DATABASE_URL's reader endpoint) refuses it.
-    echo "MIGRATION_DATABASE_URL=postgresql://${db_auth}@${DB_MIGRATION_HOST}:${DB_PORT}/${DB_NAME}?sslmode=verify-full"
+    echo "MIGRATION_DATABASE_URL=postgresql://${db_auth}@${DB_MIGRATION_HOST}:${DB_PORT}/${DB_NAME}?${db_tls}"
   fi
 } >"${CONF_DIR}/service.env"
 unset db_password db_auth redis_token session_secret

@@ -114,7 +114,7 @@ describe('CloudFront behaviours for the catalog and the page shell', () => {
 
   it('keeps serving the catalog through an unplanned regional failover (stale-if-error), soon after the origin fails', () => {
     // Leaving DNS (3 bad minutes + TTL, one more minute for the alarm), the operator's decision and the global
-    // database failover (a 15-minute budget), coming back (3 good minutes + TTL).
+    // database failover (a 15-minute budget), coming back (the first good minute + TTL).
     const failover =
       REGION_HEALTH_TIMING.readinessLeaveSeconds + 60 + 15 * 60 + REGION_HEALTH_TIMING.readinessReturnSeconds;
     expect(EDGE_STALE_IF_ERROR_SECONDS).toBeGreaterThanOrEqual(failover);

@@ -1,11 +1,24 @@
-// The image tag is a hash of what Docker would build from. With immutable ECR tags a wrong hash is costly
-// either way: missing a change reuses an old image, and hashing noise pushes a new tag on every `up`.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The image tag is a hash of what Docker would build from. A wrong hash is costly either way: missing a change
+// reuses an old image, and hashing noise pushes a new digest (and rolls every region) on every `up`. The same goes
+// for the context docker-build itself hashes: it is staged with normalised modes (staged-context.ts).
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildContext, contentTag, contextFiles } from '../global/build-context.js';
 import { REPO_ROOT } from '../global/image.js';
+import { STAGED_CONTEXT_DIR, stageBuildContext } from '../global/staged-context.js';
 
 describe('contentTag', () => {
   let root: string;
@@ -96,7 +109,91 @@ describe('the repository build context', () => {
       /\.test\.ts$/,
       /^service\/src\/generated\//,
       /^\.github\//,
+      /^\.image-context\//,
     ];
     for (const file of files) for (const re of forbidden) expect(file).not.toMatch(re);
+  });
+});
+
+/**
+ * docker-build's context hash, as its Diff computes it (pulumi-docker-build provider/internal/context.go, hashPath
+ * and hashFile): per regular file, its bytes, its relative path and Go's FileMode.String() (e.g. `-rw-rw-r--`).
+ */
+function dockerBuildHash(root: string): string {
+  const h = createHash('sha256');
+  const modeString = (mode: number) =>
+    `-${[6, 3, 0].map((shift) => ['r', 'w', 'x'].map((c, i) => ((mode >> shift) & (4 >> i) ? c : '-')).join('')).join('')}`;
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(root, rel)).sort()) {
+      const child = rel ? `${rel}/${name}` : name;
+      const stat = lstatSync(path.join(root, child));
+      if (stat.isDirectory()) walk(child);
+      else if (stat.isFile())
+        h.update(readFileSync(path.join(root, child)))
+          .update(child)
+          .update(modeString(stat.mode));
+    }
+  };
+  walk('');
+  return h.digest('hex');
+}
+
+describe('stageBuildContext', () => {
+  const checkout = (fileMode: number, execMode: number) => {
+    const root = mkdtempSync(path.join(tmpdir(), 'edgecart-checkout-'));
+    const write = (rel: string, body: string, mode: number) => {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), body);
+      chmodSync(path.join(root, rel), mode);
+    };
+    // As the repository's: the staged copy is never part of the context it is staged from.
+    write('.dockerignore', 'infra\n.image-context\n', fileMode);
+    write('service/Dockerfile', 'FROM node:22-bookworm-slim\n', fileMode);
+    write('service/src/server.ts', 'console.log(1);\n', fileMode);
+    write('service/docker-entrypoint.sh', '#!/bin/sh\n', execMode);
+    write('infra/index.ts', 'not in the image', fileMode);
+    return { root, dockerfile: 'service/Dockerfile', platform: 'linux/amd64' } satisfies BuildContext;
+  };
+  const roots: string[] = [];
+  afterEach(() => {
+    for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+  });
+
+  it('gives docker-build the same context hash from a umask 002 checkout as from a umask 022 one', () => {
+    const laptop = checkout(0o664, 0o775);
+    const ci = checkout(0o644, 0o755);
+    roots.push(laptop.root, ci.root);
+    // Unstaged, the two checkouts differ to docker-build: it would rebuild and roll every region.
+    expect(dockerBuildHash(laptop.root)).not.toBe(dockerBuildHash(ci.root));
+    const a = stageBuildContext(laptop);
+    const b = stageBuildContext(ci);
+    expect(a.root).toBe(path.join(laptop.root, STAGED_CONTEXT_DIR));
+    expect(dockerBuildHash(a.root)).toBe(dockerBuildHash(b.root));
+    // The executable bit survives (contentTag counts it; the entrypoint needs it), the rest is 0644 / 0755.
+    const mode = (rel: string) => statSync(path.join(a.root, rel)).mode & 0o777;
+    expect(mode('service/docker-entrypoint.sh')).toBe(0o755);
+    expect(mode('service/src/server.ts')).toBe(0o644);
+    expect(mode('service')).toBe(0o755);
+    expect(statSync(path.join(a.root, 'service/src/server.ts')).mtime.toISOString()).toBe('2020-01-01T00:00:00.000Z');
+    // Only what Docker would receive, and the same content tag as the checkout.
+    expect(contextFiles(a.root)).toEqual([
+      '.dockerignore',
+      'service/Dockerfile',
+      'service/docker-entrypoint.sh',
+      'service/src/server.ts',
+    ]);
+    expect(contentTag(a)).toBe(contentTag(laptop));
+  });
+
+  it('follows the checkout on the next run: changed files rewritten, removed ones gone', () => {
+    const ci = checkout(0o644, 0o755);
+    roots.push(ci.root);
+    const staged = stageBuildContext(ci);
+    writeFileSync(path.join(ci.root, 'service/src/server.ts'), 'console.log(2);\n');
+    rmSync(path.join(ci.root, 'service/docker-entrypoint.sh'));
+    stageBuildContext(ci);
+    expect(readFileSync(path.join(staged.root, 'service/src/server.ts'), 'utf8')).toBe('console.log(2);\n');
+    expect(contextFiles(staged.root)).not.toContain('service/docker-entrypoint.sh');
+    expect(contentTag(staged)).toBe(contentTag(ci));
   });
 });

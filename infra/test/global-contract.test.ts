@@ -55,12 +55,16 @@ describe('global → regional contract', () => {
     expect(config['edgecart:domain']).toBe(global.outputs.domain);
     expect(global.outputs.regions).toContain(config['aws:region']);
     const region = await runProgram(config, {
+      stack,
       stackOutputs: { [config['edgecart:globalStack']!]: global.outputs },
       world: applyRun({}, 'global', global),
     });
     expect(region.resources.length).toBeGreaterThan(20);
     const reference = region.ofType('pulumi:pulumi:StackReference');
-    expect(reference.map((r) => r.inputs.name)).toEqual([config['edgecart:globalStack']]);
+    // The global stack, and the stack's own last outputs (the AMI it runs, region/ami.ts).
+    expect(reference.map((r) => r.inputs.name).sort()).toEqual(
+      [config['edgecart:globalStack'], `organization/edgecart/${stack}`].sort(),
+    );
     // What the region does with the outputs: pulls the exact image by digest from its own replica, joins
     // the global cluster, and keeps the asset bucket CloudFront's origins point at, readable by it alone.
     const regionName = config['aws:region']!;

@@ -286,7 +286,10 @@ describe('global stack (Pulumi.global.yaml)', () => {
 
     it('claims the registry-wide replication configuration before writing it (one global stack per registry)', () => {
       const claim = one(run, T.claim);
-      expect(claim.inputs).toMatchObject({ name: REPLICATION_CLAIM_PARAMETER, type: 'String', overwrite: false });
+      expect(claim.inputs).toMatchObject({ name: REPLICATION_CLAIM_PARAMETER, type: 'String' });
+      // Unset: create without Overwrite (a second stack stops), update with it (an edit of this one goes through).
+      // An explicit false is applied on update too (ssm/parameter.go, shouldUpdateParameter).
+      expect(claim.inputs).not.toHaveProperty('overwrite');
       expect(providerRegion(run, claim)).toBe(home);
       const deps = run.optionsOf(T.replication, 'registry-replication').dependencies;
       expect(deps.some((urn) => urn.endsWith(`${T.claim}::registry-replication-claim`))).toBe(true);
@@ -296,8 +299,9 @@ describe('global stack (Pulumi.global.yaml)', () => {
       const image = one(run, T.image);
       const repositoryUrl = `${ACCOUNT_ID}.dkr.ecr.${home}.amazonaws.com/${String(run.outputs.repositoryName)}`;
       expect(image.inputs).toMatchObject({
-        context: { location: '.' },
-        dockerfile: { location: 'service/Dockerfile' },
+        // The staged copy with normalised modes (staged-context.ts), at the same relative path on every machine.
+        context: { location: '.image-context' },
+        dockerfile: { location: '.image-context/service/Dockerfile' },
         platforms: ['linux/amd64'],
         push: true,
       });

@@ -42,6 +42,10 @@ type ResourceHandler = (args: pulumi.runtime.MockResourceArgs, region: string) =
 export interface MockWorld {
   /** ECR repositories that exist, by `<region>/<repository name>`, with the images pushed to each. */
   ecrRepositories?: Record<string, { imageTag: string; imageDigest: string }[]>;
+  /** Elastic IPs allocated in each region, with their tags (none unless a test says so). */
+  elasticIps?: Record<string, { allocationId: string; tags: Record<string, string> }[]>;
+  /** The account's "EC2-VPC Elastic IPs" quota per region; AWS's default 5 unless a test says so. */
+  elasticIpQuota?: number;
 }
 
 /**
@@ -202,6 +206,20 @@ export const invokeHandlers: Record<string, InvokeHandler> = {
   },
   // With `version` and without `includeAll`, the provider asks for that version with status `available` and fails
   // when nothing matches (terraform-provider-aws internal/service/rds/engine_version_data_source.go).
+  // Service Quotas' answer for a quota the account never changed is the AWS default (5 Elastic IPs per region).
+  'aws:servicequotas/getServiceQuota:getServiceQuota': (args) => ({
+    ...args.inputs,
+    value: args.inputs.quotaCode === 'L-0263D0A3' ? (world.elasticIpQuota ?? 5) : 0,
+  }),
+  'aws:ec2/getEips:getEips': (args, region) => {
+    const wanted = Object.entries((args.inputs.tags ?? {}) as Record<string, string>);
+    const found = (world.elasticIps?.[region] ?? []).filter((a) => wanted.every(([k, v]) => a.tags[k] === v));
+    return {
+      id: region,
+      allocationIds: found.map((a) => a.allocationId),
+      publicIps: found.map((_, i) => `198.51.100.${i + 1}`),
+    };
+  },
   'aws:rds/getEngineVersion:getEngineVersion': (args, region) => {
     const region_ = args.inputs.region ?? region;
     const version = String(args.inputs.version);
@@ -470,7 +488,9 @@ export function installMocks(options: MockOptions): MockRun {
         const region = regionOf(args.provider, options.region);
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
         if (args.type === 'pulumi:pulumi:StackReference') {
-          const outputs = options.stackOutputs?.[args.inputs.name];
+          // A stack reading itself (region/ami.ts) before its first deploy finds no outputs.
+          const own = String(args.inputs.name).endsWith(`/edgecart/${stack}`) ? {} : undefined;
+          const outputs = options.stackOutputs?.[args.inputs.name] ?? own;
           if (!outputs) throw new Error(`No mocked outputs for stack reference ${args.inputs.name}`);
           return { id: args.inputs.name, state: { ...args.inputs, outputs, secretOutputNames: [] } };
         }

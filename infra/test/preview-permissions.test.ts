@@ -46,6 +46,11 @@ const INVOKE_ACCESS: Record<string, (args: Record<string, any>, region: string) 
     { action: 'cloudfront:GetOriginRequestPolicy', resource: '*' },
   ],
   'aws:rds/getEngineVersion:getEngineVersion': () => [{ action: 'rds:DescribeDBEngineVersions', resource: '*' }],
+  'aws:servicequotas/getServiceQuota:getServiceQuota': () => [
+    { action: 'servicequotas:GetServiceQuota', resource: '*' },
+    { action: 'servicequotas:GetAWSDefaultServiceQuota', resource: '*' },
+  ],
+  'aws:ec2/getEips:getEips': () => [{ action: 'ec2:DescribeAddresses', resource: '*' }],
   'aws:ecr/getImages:getImages': () => [{ action: 'ecr:ListImages', resource: '*' }],
   'aws:ecr/getImage:getImage': () => [{ action: 'ecr:DescribeImages', resource: '*' }],
   'aws:ecr/getRepository:getRepository': () => [{ action: 'ecr:DescribeRepositories', resource: '*' }],

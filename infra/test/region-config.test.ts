@@ -3,9 +3,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type ConfigSource, loadConfig } from '../config.js';
-import { REPO_ROOT } from './program.js';
-import { fakeStorefront, PRIMARY, regionConfig, runRegion, SECONDARY, THIRD } from './region-harness.js';
+import { type ConfigSource, LOG_RETENTION_DAYS, loadConfig } from '../config.js';
+import { REPO_ROOT, runProgram } from './program.js';
+import type { MockWorld } from './mocks.js';
+import {
+  fakeStorefront,
+  PRIMARY,
+  regionConfig,
+  runRegion,
+  SECONDARY,
+  THIRD,
+  worldWithImage,
+} from './region-harness.js';
 
 const storefront = fakeStorefront();
 afterAll(() => storefront.remove());
@@ -23,6 +32,12 @@ describe('a bad regional config value fails with a message naming the key', () =
     ['edgecart:globalStack', '', /edgecart:globalStack: is required but not set/],
     ['edgecart:role', 'tertiary', /edgecart:role: got "tertiary", allowed values are "global", "primary", "secondary"/],
     ['aws:region', 'London', /edgecart:region: got "London", expected an AWS region name/],
+    // CloudWatch Logs takes only its listed retention periods (PutRetentionPolicy); 45 would fail at create.
+    [
+      'edgecart:logRetentionDays',
+      '45',
+      /edgecart:logRetentionDays: got "45", allowed values are 1, 3, 5, 7, 14, 30, 60/,
+    ],
   ])('%s = %j', async (key, value, message) => {
     await expect(runRegion(regionConfig('london', { ...sf, [key]: value }))).rejects.toThrow(message);
   });
@@ -45,11 +60,68 @@ describe('a bad regional config value fails with a message naming the key', () =
     );
   });
 
+  // Issue #20 item 7: perAz NAT takes one Elastic IP per AZ out of 5 per region by default; the sixth allocation
+  // fails midway through the first `up`. The preview counts the quota and what other resources hold.
+  describe('Elastic IPs for the NAT gateways', () => {
+    const taken = (n: number, tags: Record<string, string> = { Owner: 'someone else' }) =>
+      Array.from({ length: n }, (_, i) => ({ allocationId: `eipalloc-${i}`, tags }));
+    const withEips = (elasticIps: ReturnType<typeof taken>, elasticIpQuota?: number): MockWorld => ({
+      ...worldWithImage(),
+      elasticIps: { [SECONDARY]: elasticIps },
+      ...(elasticIpQuota ? { elasticIpQuota } : {}),
+    });
+
+    it('stops at preview when perAz needs more than the free addresses, saying what to change', async () => {
+      await expect(runRegion(regionConfig('london', sf), undefined, withEips(taken(3)))).rejects.toThrow(
+        /edgecart:natGateways: perAz with 3 AZs needs 3 Elastic IPs in eu-west-2, and 2 of the account's 5 are free \(3 held by other resources\); set natGateways: single/,
+      );
+    });
+
+    it('counts the stack’s own addresses as its own (a re-run), and single NAT as one address', async () => {
+      const own = taken(3, { Project: 'edgecart', Stack: 'london' });
+      await expect(
+        runRegion(regionConfig('london', sf), undefined, withEips([...own, ...taken(2)])),
+      ).resolves.toBeDefined();
+      await expect(
+        runRegion(regionConfig('london', { ...sf, 'edgecart:natGateways': 'single' }), undefined, withEips(taken(4))),
+      ).resolves.toBeDefined();
+    });
+
+    it('takes a raised quota into account', async () => {
+      await expect(runRegion(regionConfig('london', sf), undefined, withEips(taken(3), 10))).resolves.toBeDefined();
+    });
+  });
+
   it('needs a storefront build', async () => {
     await expect(runRegion(regionConfig('london', { 'edgecart:storefrontDir': '/nonexistent/dist' }))).rejects.toThrow(
       /edgecart:storefrontDir: \/nonexistent\/dist has no index.html/,
     );
   });
+
+  it('accepts every retention period CloudWatch Logs offers', () => {
+    const aws = { get: (k: string) => (k === 'region' ? 'eu-west-2' : undefined) };
+    const values: Record<string, string> = {
+      role: 'secondary',
+      domain: 'shop.example.com',
+      globalStack: 'o/edgecart/global',
+    };
+    for (const days of LOG_RETENTION_DAYS) {
+      const config = loadConfig({ get: (k) => (k === 'logRetentionDays' ? String(days) : values[k]) }, aws, 'london');
+      expect(config).toMatchObject({ logRetentionDays: days });
+    }
+  });
+
+  // S3, ECR and ElastiCache names are made from the stack name; each refuses upper case, `_` or `.` at create.
+  it.each(['London', 'eu_west_2', 'shop.staging', '2nd', 'double--hyphen', 'trailing-'])(
+    'stops at preview on the stack name %j, saying what to rename it to',
+    async (stack) => {
+      await expect(runProgram(regionConfig('london', sf), { stack })).rejects.toThrow(
+        new RegExp(
+          `Invalid stack name "${stack.replace('.', '\\.')}": .*lower-case letters and digits.*pulumi stack rename`,
+        ),
+      );
+    },
+  );
 
   it('accepts the committed stack files as they are', async () => {
     const run = await runRegion(regionConfig('london', sf));

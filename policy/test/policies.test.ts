@@ -301,6 +301,15 @@ describe('each policy fails on a broken resource', () => {
       },
     );
     expect(await violationsOf('route53-alarm-health-checks', silent)).toHaveLength(2);
+    // A single-metric alarm with "M of N" datapoints: Route 53 does not carry DatapointsToAlarm.
+    const followed = checks[0]!.propertyDependencies.cloudwatchAlarmName![0]!;
+    const mOfN = { ...followed, props: { ...followed.props, evaluationPeriods: 5, datapointsToAlarm: 3 } };
+    expect(
+      await violationsOf(
+        'route53-alarm-health-checks',
+        rewired([mOfN, checks[1]!.propertyDependencies.cloudwatchAlarmName![0]!]),
+      ),
+    ).toEqual([expect.stringMatching(/"M of N" alarm \(3 of 5\)/)]);
   });
 
   it('alb-access-logs: a load balancer without access logs', async () => {
@@ -340,9 +349,31 @@ describe('each policy fails on a broken resource', () => {
     expect(await violationsOf('waf-logging', silent)).toEqual([expect.stringMatching(/no logging configuration/)]);
   });
 
+  it('cloudfront-access-logs: the distribution without its delivery, and a delivery that logs cookies', async () => {
+    const graph = graphOf('global');
+    const isDelivery = (r: { type: string }) => r.type === 'aws:cloudwatch/logDelivery:LogDelivery';
+    expect(graph.resources.filter(isDelivery)).toHaveLength(1);
+    const silent: PolicyGraph = { inputs: graph.inputs, resources: graph.resources.filter((r) => !isDelivery(r)) };
+    expect(await violationsOf('cloudfront-access-logs', silent)).toEqual([
+      expect.stringMatching(/-cdn has no standard logging/),
+    ]);
+    const withCookies: PolicyGraph = {
+      inputs: graph.inputs,
+      resources: graph.resources.map((r) =>
+        isDelivery(r)
+          ? { ...r, props: { ...r.props, recordFields: [...(r.props.recordFields as string[]), 'cs(Cookie)'] } }
+          : r,
+      ),
+    };
+    expect(await violationsOf('cloudfront-access-logs', withCookies)).toEqual([
+      expect.stringMatching(/without cs\(Cookie\)/),
+    ]);
+  });
+
   it('every policy of the pack has a breaking case above', () => {
     const tested = [
       'waf-logging',
+      'cloudfront-access-logs',
       'alb-access-logs',
       's3-server-access-logging',
       'no-world-open-ingress',

@@ -1,5 +1,5 @@
-// The image's entrypoint: migrations only when RUN_MIGRATIONS=true (the primary region), with the database
-// URL spelled the way Prisma's schema engine understands TLS verification; then it execs the server command.
+// The image's entrypoint: migrations only when RUN_MIGRATIONS=true (the primary region), through migrate.mjs
+// (its TLS handling: migrate-tls.test.ts); then it execs the server command.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ENTRYPOINT = fileURLToPath(new URL('../docker-entrypoint.sh', import.meta.url));
+const MIGRATE_SCRIPT = fileURLToPath(new URL('../migrate.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'entrypoint-'));
 const fakePrisma = join(dir, 'prisma');
 writeFileSync(fakePrisma, '#!/bin/sh\necho "prisma $* with $DATABASE_URL"\n');
@@ -15,7 +16,7 @@ chmodSync(fakePrisma, 0o755);
 
 function run(env: Record<string, string>) {
   const result = spawnSync('sh', [ENTRYPOINT, 'echo', 'server started'], {
-    env: { PATH: process.env.PATH ?? '', PRISMA_BIN: fakePrisma, ...env },
+    env: { PATH: process.env.PATH ?? '', PRISMA_BIN: fakePrisma, MIGRATE_SCRIPT, ...env },
     encoding: 'utf8',
   });
   return { status: result.status, out: result.stdout, err: result.stderr };
@@ -29,17 +30,11 @@ describe('docker-entrypoint.sh', () => {
     expect(out.trim()).toBe('server started');
   });
 
-  it('migrates first in the primary, translating verify-full into Prisma TLS settings with the RDS CA', () => {
-    const { status, out } = run({
-      RUN_MIGRATIONS: 'true',
-      DATABASE_URL: 'postgresql://u:p@h:5432/d?sslmode=verify-full',
-      NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/rds-ca.pem',
-    });
+  it('migrates first in the primary, then starts the server', () => {
+    const { status, out } = run({ RUN_MIGRATIONS: 'true', DATABASE_URL: 'postgresql://u:p@h:5432/d' });
     expect(status).toBe(0);
     const lines = out.trim().split('\n');
-    expect(lines.at(-2)).toBe(
-      'prisma migrate deploy with postgresql://u:p@h:5432/d?sslmode=require&sslcert=/etc/ssl/certs/rds-ca.pem&sslaccept=strict',
-    );
+    expect(lines.at(-2)).toBe('prisma migrate deploy with postgresql://u:p@h:5432/d');
     expect(lines.at(-1)).toBe('server started');
   });
 
@@ -52,6 +47,17 @@ describe('docker-entrypoint.sh', () => {
     expect(status).toBe(0);
     expect(out).toContain('prisma migrate deploy with postgresql://u:p@writer:5432/d');
     expect(out).not.toContain('@reader:');
+  });
+
+  it('does not start the server when the migration fails', () => {
+    writeFileSync(join(dir, 'failing-prisma'), '#!/bin/sh\nexit 7\n', { mode: 0o755 });
+    const { status, out } = run({
+      RUN_MIGRATIONS: 'true',
+      DATABASE_URL: 'postgresql://u:p@h:5432/d',
+      PRISMA_BIN: join(dir, 'failing-prisma'),
+    });
+    expect(status).not.toBe(0);
+    expect(out).not.toContain('server started');
   });
 
   it('refuses to start when asked to migrate without a database URL', () => {

@@ -1,7 +1,10 @@
 // `npm start` and the image's CMD are two spellings of one decision: how production runs node (heap caps, GC
 // settings, the built entry point). The bench measures `npm start`; the image is what runs in AWS. They must agree.
-import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> };
@@ -35,4 +38,34 @@ it("npm start's environment is set in the image too", () => {
 
 it('production turns off V8 allocation-site pretenuring (per-request objects must die young)', () => {
   expect(npmStart().argv).toContain('--no-allocation-site-pretenuring');
+});
+
+describe('npm start on a checkout without a build', () => {
+  // Runs npm's prestart step the way npm does (from the package root), in a copy of the root without dist/.
+  function prestart(withBuild: boolean) {
+    const dir = mkdtempSync(join(tmpdir(), 'edgecart-start-'));
+    try {
+      mkdirSync(join(dir, 'scripts'));
+      copyFileSync(new URL('scripts/require-build.sh', root), join(dir, 'scripts/require-build.sh'));
+      if (withBuild) {
+        mkdirSync(join(dir, 'dist/service/src'), { recursive: true });
+        writeFileSync(join(dir, 'dist/service/src/main.cjs'), '');
+      }
+      return spawnSync('sh', ['-c', pkg.scripts.prestart!], { cwd: dir, encoding: 'utf8' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('stops before node and says what to run instead of a MODULE_NOT_FOUND stack', () => {
+    const result = prestart(false);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('npm run build');
+    expect(result.stderr).toContain('npm run demo');
+    expect(result.stderr).not.toMatch(/MODULE_NOT_FOUND|at Module\./);
+  });
+
+  it('lets npm start go on once the build exists', () => {
+    expect(prestart(true)).toMatchObject({ status: 0, stderr: '' });
+  });
 });

@@ -55,5 +55,14 @@ eachRegion((region, run) => {
         expect(instance.inputs.autoMinorVersionUpgrade).toBe(false);
       }
     });
+
+    it('opts the member cluster out of paid Extended Support, as the global cluster is (issue #20 item 7)', () => {
+      // Unset, the provider creates the member with `open-source-rds-extended-support`.
+      expect(run().byName(T.cluster, `${region}-aurora`).inputs.engineLifecycleSupport).toBe(
+        'open-source-rds-extended-support-disabled',
+      );
+      // Create-only in the provider (its update never sends it): an older cluster must not diff on every run.
+      expect(run().optionsOf(T.cluster, `${region}-aurora`).ignoreChanges).toContain('engineLifecycleSupport');
+    });
   });
 });

@@ -1,9 +1,12 @@
 // The rendered user data of every regional stack.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { describe, expect, it } from 'vitest';
+import { createTestPki, startTlsPostgres } from '../../../service/test/helpers/tls-postgres.js';
 import { SERVICE_BODY_LIMIT_BYTES } from '../../limits.js';
 import { ACCOUNT_ID } from '../mocks.js';
 import type { ProgramRun } from '../program.js';
@@ -20,6 +23,43 @@ function containerEnvNames(script: string): string[] {
   const block = /\{\n([\s\S]*?)\n\} >"\$\{CONF_DIR\}\/service\.env"/.exec(script)?.[1];
   if (!block) throw new Error('no service.env block in the user data');
   return [...block.matchAll(/echo ['"]([A-Z_]+)=/g)].map((m) => m[1]!);
+}
+
+/**
+ * The database URLs the script writes, expanded by bash with test values: the real CA file replaced by a test CA,
+ * the host by a local stand-in of Aurora.
+ */
+function databaseUrls(script: string, values: { caFile: string; host: string; port: number }): string[] {
+  const lines = script
+    .split('\n')
+    .filter((l) => /^db_tls=/.test(l) || /^\s*echo "DATABASE(_READ)?_URL=/.test(l))
+    .map((l) => l.trim());
+  const prelude = [
+    `CA_FILE_IN_CONTAINER=${values.caFile}`,
+    'db_auth=edgecart:secret',
+    `DB_HOST=${values.host}`,
+    `DB_READER_HOST=${values.host}`,
+    `DB_PORT=${values.port}`,
+    'DB_NAME=edgecart',
+  ];
+  const out = execFileSync('bash', ['-c', [...prelude, ...lines].join('\n')], { encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^DATABASE(_READ)?_URL=/, ''));
+}
+
+/** Whether node-postgres, given `url`, completes a TLS handshake with `server` (then it fails on the fake reply). */
+async function handshakes(url: string, server: { handshakes(): number }): Promise<{ ok: boolean; error: string }> {
+  const before = server.handshakes();
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  const error = await client.connect().then(
+    () => '',
+    (e: Error) => e.message,
+  );
+  await client.end().catch(() => {});
+  return { ok: server.handshakes() === before + 1, error };
 }
 
 eachRegion((region, run) => {
@@ -73,7 +113,6 @@ eachRegion((region, run) => {
         'TRUST_PROXY_HOPS',
         'DRAIN_DELAY_MS',
         'SHUTDOWN_GRACE_MS',
-        'NODE_EXTRA_CA_CERTS',
         'RUN_MIGRATIONS',
         'MIGRATION_DATABASE_URL',
       ];
@@ -91,6 +130,34 @@ eachRegion((region, run) => {
       expect(script).toContain(
         `readonly REDIS_HOST='master.edgecart-${STACK_OF[region]}.c0ffee.${region}.cache.amazonaws.com'`,
       );
+    });
+
+    // Issue #20 item 5: whatever names Aurora's certificate carries behind the global writer endpoint, the service
+    // connects, and it still authenticates the server: the chain must end at the RDS CA bundle (sslrootcert), the
+    // host name is not compared (verify-ca with libpq semantics in pg-connection-string).
+    it('connects node-postgres with the RDS CA verified and the host name not checked', async () => {
+      const certificateName = `edgecart-1.c0ffee.${region}.rds.amazonaws.com`;
+      const pki = createTestPki(certificateName);
+      const genuine = await startTlsPostgres(pki.serverCert, pki.serverKey);
+      const impostor = await startTlsPostgres(pki.rogueCert, pki.rogueKey);
+      try {
+        const script = userDataOf(run(), region);
+        const [writer, reader] = databaseUrls(script, { caFile: pki.caFile, host: 'localhost', port: genuine.port });
+        expect(reader).toBe(writer);
+        const ssl = parseConnectionString(writer!).ssl as import('node:tls').ConnectionOptions;
+        expect(ssl.rejectUnauthorized).not.toBe(false);
+        expect(ssl.ca).toBe(readFileSync(pki.caFile, 'utf8'));
+        // The name connected to ('localhost') is not the certificate's, and it is accepted.
+        expect(await handshakes(writer!, genuine)).toMatchObject({ ok: true });
+        // A certificate for the same name from any other CA is refused.
+        const [toImpostor] = databaseUrls(script, { caFile: pki.caFile, host: 'localhost', port: impostor.port });
+        const refused = await handshakes(toImpostor!, impostor);
+        expect(refused.ok).toBe(false);
+        expect(refused.error).toMatch(/self[- ]signed|unable to (get|verify)/i);
+      } finally {
+        await Promise.all([genuine.close(), impostor.close()]);
+        pki.cleanup();
+      }
     });
 
     // Never skipped: `npm test`'s pretest step installs shellcheck (scripts/ensure-prerequisites.sh).
