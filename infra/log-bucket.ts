@@ -10,6 +10,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { denyInsecureTransport } from './bucket-policy.js';
+import { keepPrivate } from './private-bucket.js';
 
 /** The Elastic Load Balancing account of each region available before August 2022 (ELB User Guide, as above). */
 export const ELB_ACCOUNT_IDS: Record<string, string> = {
@@ -80,22 +81,11 @@ export class LogBucket extends pulumi.ComponentResource {
       { region, bucket: args.bucketName, forceDestroy: !args.protect },
       { ...child, protect: args.protect },
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        region,
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      child,
-    );
     // ACLs off: both services deliver under the bucket policy, and the bucket owner owns every log object.
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { region, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+    const publicAccess = keepPrivate(
+      { publicAccess: `${name}-public-access`, ownership: `${name}-ownership` },
+      bucket.id,
+      region,
       child,
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(

@@ -9,6 +9,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { denyInsecureTransport } from '../bucket-policy.js';
 import { LogBucket, serverAccessLogging } from '../log-bucket.js';
+import { keepPrivate } from '../private-bucket.js';
 import { policyDocument } from '../region/iam.js';
 
 export interface AssetsArgs {
@@ -59,21 +60,10 @@ export class Assets extends pulumi.ComponentResource {
       },
       child,
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${region}-assets-public-access`,
-      {
-        region,
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      child,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${region}-assets-ownership`,
-      { region, bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+    const publicAccess = keepPrivate(
+      { publicAccess: `${region}-assets-public-access`, ownership: `${region}-assets-ownership` },
+      bucket.id,
+      region,
       child,
     );
     new aws.s3.BucketPolicy(

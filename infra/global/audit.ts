@@ -4,6 +4,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { LogBucket, serverAccessLogging } from '../log-bucket.js';
+import { keepPrivate } from '../private-bucket.js';
 import { denyInsecureTransport } from '../bucket-policy.js';
 
 export interface AuditArgs {
@@ -87,20 +88,10 @@ export class Audit extends pulumi.ComponentResource {
       { bucket: pulumi.interpolate`${args.namespace}-trail-${args.accountId}`, forceDestroy: false },
       { ...home, protect: args.protect },
     );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-trail`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      home,
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-trail`,
-      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+    const publicAccess = keepPrivate(
+      { publicAccess: `${name}-trail`, ownership: `${name}-trail` },
+      bucket.id,
+      undefined,
       home,
     );
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(

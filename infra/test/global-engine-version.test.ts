@@ -16,9 +16,17 @@ describe('edgecart:dbEngineVersion', () => {
   });
 
   it('stops with the key and the command that lists what a region offers when a version is retired', async () => {
-    const config = stackConfig('global', { 'edgecart:dbEngineVersion': '16.1' });
+    // 16.4: new enough for local write forwarding (config), no longer offered (the mocked regions list 16.6+).
+    const config = stackConfig('global', { 'edgecart:dbEngineVersion': '16.4' });
     await expect(runProgram(config, { stack: 'global' })).rejects.toThrow(
-      /dbEngineVersion.*16\.1 cannot be created in ap-south-1.*describe-db-engine-versions/,
+      /dbEngineVersion.*16\.4 cannot be created in ap-south-1.*describe-db-engine-versions/,
+    );
+  });
+
+  it('stops at config on a version without local write forwarding, which every region writes through (16.4+)', async () => {
+    const config = stackConfig('global', { 'edgecart:dbEngineVersion': '16.2' });
+    await expect(runProgram(config, { stack: 'global' })).rejects.toThrow(
+      /dbEngineVersion.*16\.2.*local write forwarding.*16\.4 or later/,
     );
   });
 });
