@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { badRequest, NotFoundError } from '../errors.js';
+import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
+import { badRequest, NotFoundError, OrderTotalTooLargeError } from '../errors.js';
 import type { ProductRepository } from '../repositories/products.js';
 import { type Cart, type CartLine, CartItemParamsSchema, CartQuantitySchema, CartSchema } from '../schemas/cart.js';
 import { errorResponses } from '../schemas/common.js';
@@ -47,7 +48,7 @@ const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Set the quantity of one product in the cart',
         params: CartItemParamsSchema,
         body: CartQuantitySchema,
-        response: { 200: CartSchema, ...errorResponses(400, 404) },
+        response: { 200: CartSchema, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => {
@@ -56,7 +57,11 @@ const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const product = (await products.getProduct(request.params.productId))?.value;
       if (!product) throw new NotFoundError('Product not found');
       touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });
-      return priceCart(products, request);
+      const cart = await priceCart(products, request);
+      // A cart no checkout could place is refused now (the error leaves the session as it was); checkout checks
+      // again at the prices of that moment.
+      if (cart.totalCents > ORDER_TOTAL_MAX_CENTS) throw new OrderTotalTooLargeError();
+      return cart;
     },
   );
 
