@@ -19,6 +19,15 @@ export function createUserRepository(db: Database) {
     findUserByEmail(email: string) {
       return db.writer.user.findUnique({ where: { email: email.toLowerCase() } });
     },
+
+    /**
+     * The user's role now, or undefined when the account is gone. On the consistent path: a demotion committed
+     * anywhere before the request began is seen (issue #23: a session's copy of the role lived 7 days).
+     */
+    async currentRole(userId: string): Promise<'customer' | 'admin' | undefined> {
+      const user = await db.consistent.user.findUnique({ where: { id: userId }, select: { role: true } });
+      return user?.role;
+    },
   };
 }
 
