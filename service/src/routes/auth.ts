@@ -8,12 +8,14 @@ import { unauthorized } from '../errors.js';
 import { CredentialsSchema, RegisteredSchema, RegistrationSchema, UserSchema } from '../schemas/auth.js';
 import { errorResponses } from '../schemas/common.js';
 import type { SessionUser } from '../types.js';
+import { keepAsSignedIn } from '../plugins/session.js';
 import { requireUser } from './guards.js';
 
-/** Starts a fresh session id for this user, keeping the anonymous cart. */
+/** Starts a fresh session id for this user, keeping the anonymous cart; it now lives as a signed-in session. */
 async function logIn(request: FastifyRequest, user: SessionUser): Promise<void> {
   const cart = request.session.cart;
   await request.session.regenerate();
+  keepAsSignedIn(request);
   request.session.user = user;
   if (cart) request.session.cart = cart;
 }
