@@ -1,5 +1,6 @@
-// Accounts' data access. Both go to the writer: a shopper who just registered in this region must be able to
-// log in at once, whatever the replica's lag.
+// Accounts' data access. Registration and the login look-up go to the writer: a shopper who just registered in
+// this region must be able to log in at once, whatever the replica's lag. The role check of admin routes reads on
+// the consistent path, so it sees a demotion committed in any region.
 import type { Database } from '../db.js';
 
 export function createUserRepository(db: Database) {
