@@ -48,9 +48,9 @@ describe('two shoppers through the edge', () => {
     const a = new Shopper('edge-a@test.io');
     const b = new Shopper('edge-b@test.io');
     for (const s of [a, b]) {
-      expect((await s.call('POST', '/api/auth/register', { email: s.email, password: 'edge-password-1' })).status).toBe(
-        201,
-      );
+      const account = { email: s.email, password: 'edge-password-1' };
+      expect((await s.call('POST', '/api/auth/register', account)).status).toBe(202);
+      expect((await s.call('POST', '/api/auth/login', account)).status).toBe(200);
     }
     const mine = new Map([
       [a, productIds[0]!],

@@ -63,8 +63,11 @@ export async function measureLondonCheckout(lab: Lab, runs: number): Promise<Lon
   const base = lab.linkUrl('uk', 'london');
   const browser = new Browser();
   const email = `uk-measure-${randomUUID().slice(0, 12)}@lab.edgecart.test`;
-  const reg = await browser.request(base, 'POST', '/api/auth/register', { email, password: 'lab-shopper-password-1' });
-  if (reg.status !== 201) throw new Error(`London checkout measurement: register answered ${reg.status}`);
+  const account = { email, password: 'lab-shopper-password-1' };
+  const reg = await browser.request(base, 'POST', '/api/auth/register', account);
+  if (reg.status !== 202) throw new Error(`London checkout measurement: register answered ${reg.status}`);
+  const login = await browser.request(base, 'POST', '/api/auth/login', account);
+  if (login.status !== 200) throw new Error(`London checkout measurement: login answered ${login.status}`);
   const list = await browser.request(base, 'GET', '/api/products?limit=5');
   const productId: string = list.body.items[0].id;
   const link = lab.writeLink;

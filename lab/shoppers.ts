@@ -155,13 +155,14 @@ export class Shopper {
   }
 
   private async signIn(): Promise<boolean> {
-    const a = this.registered
-      ? await this.call('sign-in', 'POST', '/api/auth/login', { email: this.email, password: PASSWORD })
-      : await this.call('sign-in', 'POST', '/api/auth/register', { email: this.email, password: PASSWORD });
-    if (a.status === 201) this.registered = true;
-    // A registration that reached the database but whose answer was lost: the account exists, log in next.
-    if (a.status === 409) this.registered = true;
-    this.signedIn = a.status === 200 || a.status === 201;
+    // Registration signs nobody in and answers 202 either way (issue #23): register once, then log in.
+    if (!this.registered) {
+      const r = await this.call('sign-in', 'POST', '/api/auth/register', { email: this.email, password: PASSWORD });
+      if (r.status !== 202) return false;
+      this.registered = true;
+    }
+    const a = await this.call('sign-in', 'POST', '/api/auth/login', { email: this.email, password: PASSWORD });
+    this.signedIn = a.status === 200;
     return this.signedIn;
   }
 

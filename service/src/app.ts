@@ -17,6 +17,7 @@ import sessionPlugin from './plugins/session.js';
 import storefrontPlugin from './plugins/storefront.js';
 import swaggerPlugin from './plugins/swagger.js';
 import { createRedis, type Redis } from './redis.js';
+import { requestIdOf } from './request-id.js';
 import { createOrderRepository } from './repositories/orders.js';
 import { createProductRepository } from './repositories/products.js';
 import { createPurchaseLimits } from './repositories/purchase-limits.js';
@@ -64,7 +65,9 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     // Trust exactly the configured number of proxy hops (CloudFront + ALB in AWS), no more.
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: config.bodyLimit,
-    requestIdHeader: 'x-request-id',
+    // The caller's X-Request-Id only when it is a bounded, plain id (request-id.ts); otherwise a new UUID.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Fastify's own two lines per request only with LOG_REQUESTS=all; otherwise the onResponse hook below
     // logs just the failed and the slow ones.
     logController: new LogController({ disableRequestLogging: config.logRequests !== 'all' }),

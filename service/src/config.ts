@@ -19,6 +19,12 @@ export interface ServiceConfig {
   redisUrl: string;
   redisKeyPrefix: string;
   sessionSecret: string;
+  /**
+   * How long an anonymous session (a cart, nobody signed in) lives after its last change, in Redis and in the
+   * cookie; signed-in sessions live 7 days (plugins/session.ts). Bounds what cookie-less cart writes can store:
+   * at most RATE_LIMIT_MAX a minute per IP, each kept this long.
+   */
+  anonymousSessionTtlSeconds: number;
   region: string;
   /** Catalog cache TTL; 0 turns the cache off (every read goes to the database). */
   cacheTtlSeconds: number;
@@ -225,6 +231,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     redisKeyPrefix: keyPrefix,
     sessionSecret,
+    anonymousSessionTtlSeconds: int(env, 'ANONYMOUS_SESSION_TTL_SECONDS', 2 * 3600, 60, 7 * 24 * 3600),
     region: str(env, 'REGION', 'local'),
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
     cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),

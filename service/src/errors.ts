@@ -6,6 +6,7 @@
 // - Dependency failures become 503 with a message that says which dependency, never a 500 or a hang.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ORDER_TOTAL_MAX_CENTS, ORDER_TOTAL_TOO_LARGE } from './domain/order-total.js';
 import { PRIVATE_NO_STORE } from './http-caching.js';
 import {
   ClientClosedError,
@@ -52,6 +53,13 @@ export class PurchaseLimitError extends DomainError {
   }
 }
 
+/** An order above ORDER_TOTAL_MAX_CENTS (domain/order-total.ts): refused rather than overflowing the total. */
+export class OrderTotalTooLargeError extends DomainError {
+  constructor() {
+    super(`${ORDER_TOTAL_TOO_LARGE} (at most ${ORDER_TOTAL_MAX_CENTS} minor units)`);
+  }
+}
+
 /** The HTTP status of each domain error: the only place the domain meets HTTP. */
 function statusOf(err: DomainError): number {
   if (err instanceof NotFoundError) return 404;
@@ -59,7 +67,8 @@ function statusOf(err: DomainError): number {
     err instanceof AlreadyExistsError ||
     err instanceof OutOfStockError ||
     err instanceof MixedCurrenciesError ||
-    err instanceof PurchaseLimitError
+    err instanceof PurchaseLimitError ||
+    err instanceof OrderTotalTooLargeError
   ) {
     return 409;
   }

@@ -1,4 +1,4 @@
-// Accounts and sessions: registration, login (same answer for unknown email and wrong password), session
+// Accounts and sessions: registration (the same answer for a taken e-mail), login (same answer for unknown email and wrong password), session
 // fixation, logout, cookie flags, the stricter login rate limit, and two instances sharing one session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, insertUser, snapshotDatabase, type TestContext } from './helpers/app.js';
@@ -12,23 +12,41 @@ beforeAll(async () => {
 afterAll(() => ctx?.close());
 
 describe('register', () => {
-  it('creates the account (201), logs in, and lower-cases the email', async () => {
+  it('creates the account (202, nobody signed in), which then logs in under its lower-cased email', async () => {
     const c = new Client(ctx.app);
     const res = await c.post('/api/auth/register', { email: 'New.Person@Test.io', password: 'long-enough-pw' });
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ id: expect.any(String), email: 'new.person@test.io' });
-    const me = await c.get('/api/auth/me');
-    expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ id: res.json().id, email: 'new.person@test.io', role: 'customer' });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ message: expect.stringContaining('Log in') });
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+    const user = await c.login('new.person@test.io', 'long-enough-pw');
+    expect(user).toEqual({ id: expect.any(String), email: 'new.person@test.io', role: 'customer' });
+    expect((await c.get('/api/auth/me')).json()).toEqual(user);
   });
 
-  it('answers 409 for an existing email, whatever its case', async () => {
-    const res = await new Client(ctx.app).post('/api/auth/register', {
+  // Issue #23: the 409 told anyone which e-mails are customers.
+  it('answers an existing email, whatever its case, exactly as a new one, and leaves that account as it was', async () => {
+    const fresh = await new Client(ctx.app).post('/api/auth/register', {
+      email: 'someone-new@test.io',
+      password: 'another-password',
+    });
+    const before = await snapshotDatabase(ctx.db);
+    const taken = await new Client(ctx.app).post('/api/auth/register', {
       email: 'KNOWN@test.io',
       password: 'another-password',
     });
-    expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ statusCode: 409, error: 'Conflict' });
+    expect(taken.statusCode).toBe(fresh.statusCode);
+    expect(taken.body).toBe(fresh.body);
+    expect(taken.headers['set-cookie']).toBe(fresh.headers['set-cookie']);
+    expect(Object.keys(taken.headers).sort()).toEqual(Object.keys(fresh.headers).sort());
+    expect(await snapshotDatabase(ctx.db)).toBe(before);
+    // The owner's password still works; the one just sent does not.
+    await new Client(ctx.app).login('known@test.io', 'known-password-1');
+    const hijack = await new Client(ctx.app).post('/api/auth/login', {
+      email: 'known@test.io',
+      password: 'another-password',
+    });
+    expect(hijack.statusCode).toBe(401);
   });
 
   it.each([

@@ -52,3 +52,30 @@ it('logs nothing for successful requests and one warning for a 5xx, without the 
     await app.close();
   }
 });
+
+it('keeps a plain X-Request-Id, and replaces an unbounded or odd one by a UUID in the answer and the logs', async () => {
+  const config = testConfig(db, 'edgecart-test:logging-ids:', { LOG_LEVEL: 'info', LOG_REQUESTS: 'all' });
+  const { lines, stream } = capture();
+  const app = await buildApp(config, { logger: { ...(loggerOptions(config) as object), stream } });
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  try {
+    const plain = await app.inject({ url: '/health', headers: { 'x-request-id': 'checkout-7f3a.retry:2' } });
+    expect(plain.headers['x-request-id']).toBe('checkout-7f3a.retry:2');
+    for (const sent of ['a'.repeat(10_000), '<script>alert(1)</script>', 'id with spaces', '', 'x'.repeat(65)]) {
+      lines.length = 0;
+      const res = await app.inject({ url: '/health', headers: { 'x-request-id': sent } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-request-id']).toMatch(uuid);
+      const ids = lines.map((l) => l.reqId);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.every((id) => id === res.headers['x-request-id'])).toBe(true);
+    }
+    // Without a header every request still gets an id of its own.
+    const a = await app.inject({ url: '/health' });
+    const b = await app.inject({ url: '/health' });
+    expect(a.headers['x-request-id']).toMatch(uuid);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  } finally {
+    await app.close();
+  }
+});

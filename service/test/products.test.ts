@@ -213,6 +213,41 @@ describe('admin writes', () => {
     expect(await snapshotDatabase(ctx.db)).toBe(before);
   });
 
+  // Issue #23: a protocol-relative URL is another site's image, whatever the page's scheme.
+  it.each([
+    '//evil.example/x.png',
+    '/\\evil.example/x.png',
+    'https://shop.example@evil.example/x.png',
+    'https:///x.png',
+    'http://cdn.example.com/x.png',
+    '/assets/a b.png',
+  ])('refuses the image URL %s with 400 on create and on change', async (imageUrl) => {
+    const before = await snapshotDatabase(ctx.db);
+    const created = await admin.post('/api/products', { sku: 'IMG-BAD', name: 'x', priceCents: 1, imageUrl });
+    expect(await snapshotDatabase(ctx.db)).toBe(before);
+    expect(created.statusCode).toBe(400);
+    expect(created.json()).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringContaining('imageUrl'),
+    });
+    const p = await insertProduct(ctx.db);
+    const beforeChange = await snapshotDatabase(ctx.db);
+    expect((await admin.patch(`/api/products/${p.id}`, { imageUrl })).statusCode).toBe(400);
+    expect(await snapshotDatabase(ctx.db)).toBe(beforeChange);
+  });
+
+  it.each([
+    'https://cdn.example.com/products/x.png',
+    'https://cdn.example.com:8443/x.png?v=2',
+    '/assets/products/TEA-001.svg',
+  ])('accepts the image URL %s', async (imageUrl) => {
+    const p = await insertProduct(ctx.db);
+    const res = await admin.patch(`/api/products/${p.id}`, { imageUrl });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().imageUrl).toBe(imageUrl);
+  });
+
   it('rejects an empty PATCH with 400', async () => {
     const p = await insertProduct(ctx.db);
     const res = await admin.patch(`/api/products/${p.id}`, {});

@@ -1,7 +1,7 @@
 // The one place the page talks to the service: same-origin paths (CloudFront routes /api/* to the nearest
 // region), cookies sent by the browser, JSON in and out. Every response's x-region header and round trip
 // time are published for the footer.
-import type { Cart, ErrorBody, Order, Product, ProductPage, User } from './types.js';
+import type { Cart, ErrorBody, Order, Product, ProductPage, RegistrationAccepted, User } from './types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -80,7 +80,9 @@ export const api = {
   product: (id: string) => request<Product>('GET', `/api/products/${encodeURIComponent(id)}`),
 
   me: () => request<User>('GET', '/api/auth/me'),
-  register: (email: string, password: string) => request<User>('POST', '/api/auth/register', { email, password }),
+  /** Signs nobody in, and answers the same whether or not the e-mail has an account (docs/api.md). */
+  register: (email: string, password: string) =>
+    request<RegistrationAccepted>('POST', '/api/auth/register', { email, password }),
   login: (email: string, password: string) => request<User>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
 

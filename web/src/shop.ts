@@ -89,7 +89,9 @@ export function useShopState(): Shop {
         setCart(await api.removeCartItem(productId));
       },
       async signIn(mode, email, password) {
-        const signedIn = mode === 'login' ? await api.login(email, password) : await api.register(email, password);
+        // Registration never signs in (it must not tell whether the e-mail had an account): log in next.
+        if (mode === 'register') await api.register(email, password);
+        const signedIn = await api.login(email, password);
         setUser(signedIn);
         // The service keeps the anonymous cart across sign-in; show what it kept.
         await refreshCart();

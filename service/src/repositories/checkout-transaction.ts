@@ -11,6 +11,7 @@
 // BEGIN itself moves to the writer with the first forwarded statement. A replay costs three (lock, read,
 // COMMIT).
 import type pg from 'pg';
+import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
 import { DatabaseUnavailableError, databaseUnavailable } from '../errors.js';
 import type { CheckoutRow } from './checkout.js';
 
@@ -57,6 +58,7 @@ export async function checkoutTransaction(
       created: false,
       short_product_id: null,
       mixed_currencies: false,
+      total_too_large: false,
       contended: false,
       ...row,
     });
@@ -81,9 +83,12 @@ export async function checkoutTransaction(
     const byId = new Map(locked.map((p) => [p.id, p]));
     const short = productIds.find((id, i) => (byId.get(id)?.stock ?? -1) < quantities[i]!);
     const mixed = new Set(locked.map((p) => p.currency)).size > 1;
-    if (short || mixed) {
+    // Exact in JS: each line is at most 2^31 × 99, far below 2^53. The statement path sums in bigint.
+    const total = productIds.reduce((sum, id, i) => sum + (byId.get(id)?.price_cents ?? 0) * quantities[i]!, 0);
+    const tooLarge = total > ORDER_TOTAL_MAX_CENTS;
+    if (short || mixed || tooLarge) {
       await client.query('ROLLBACK');
-      return answer({ short_product_id: short ?? null, mixed_currencies: mixed });
+      return answer({ short_product_id: short ?? null, mixed_currencies: mixed, total_too_large: tooLarge });
     }
     await client.query(
       `UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
@@ -91,7 +96,6 @@ export async function checkoutTransaction(
         WHERE p.id = w.product_id`,
       [productIds, quantities],
     );
-    const total = productIds.reduce((sum, id, i) => sum + byId.get(id)!.price_cents * quantities[i]!, 0);
     const { rows: orders } = await client.query<{
       id: string;
       status: string;

@@ -14,6 +14,8 @@
 // - `verdict`: the first short product (missing, or stock below the quantity), mixed currencies, and whether a
 //   concurrent checkout changed these products after our snapshot (`contended`: the locked stock differs from
 //   the snapshot's), the one case where an order with our key may exist that `existing` could not see.
+// - `verdict.total_too_large`: the order's total, summed in bigint (int4 products overflowed before), is above
+//   what orders.total_cents holds (domain/order-total.ts); then nothing is written and the caller answers 409.
 // - `sold`, `new_order`, `new_items` write only when the verdict is clean (`go`) and nothing exists: the guarded
 //   UPDATE (backed by the CHECK stock >= 0), then the order at the locked prices, then its items.
 // A concurrent request with the same key that passes every check hits the unique (user_id, idempotency_key)
@@ -21,6 +23,7 @@
 // Not verified on a real Aurora secondary (no AWS account here): AWS documents that a multi-part DML statement is
 // forwarded whole; this one's top level is a SELECT over data-modifying CTEs, which PostgreSQL itself treats as a
 // write (a hot standby refuses it). Rehearse a London checkout on a real secondary before relying on it.
+import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ORDER_JSON, type OrderJson } from './order-json.js';
 
@@ -31,6 +34,8 @@ export interface CheckoutRow {
   created: boolean;
   short_product_id: string | null;
   mixed_currencies: boolean;
+  /** The order's total is above ORDER_TOTAL_MAX_CENTS: nothing was placed. */
+  total_too_large: boolean;
   contended: boolean;
 }
 
@@ -62,9 +67,12 @@ WITH existing AS (
            WHERE NOT EXISTS (SELECT FROM existing) AND (l.id IS NULL OR l.stock < w.quantity)
            ORDER BY w.product_id LIMIT 1) AS short_product_id,
          (SELECT count(DISTINCT l.currency) > 1 FROM locked l) AS mixed_currencies,
+         COALESCE((SELECT sum(l.price_cents::bigint * w.quantity) FROM wanted w JOIN locked l ON l.id = w.product_id)
+                  > ${ORDER_TOTAL_MAX_CENTS}, false) AS total_too_large,
          EXISTS (SELECT FROM locked l JOIN snapshot s ON s.id = l.id WHERE l.stock <> s.stock) AS contended
 ), go AS (
-  SELECT v.fresh AND v.short_product_id IS NULL AND NOT v.mixed_currencies AS placeable FROM verdict v
+  SELECT v.fresh AND v.short_product_id IS NULL AND NOT v.mixed_currencies AND NOT v.total_too_large AS placeable
+    FROM verdict v
 ), sold AS (
   UPDATE products p
      SET stock = p.stock - w.quantity, updated_at = now()
@@ -73,7 +81,7 @@ WITH existing AS (
   RETURNING p.id
 ), new_order AS (
   INSERT INTO orders (id, user_id, total_cents, currency, idempotency_key)
-  SELECT gen_random_uuid(), ${userId}::uuid, sum(l.price_cents * w.quantity), min(l.currency), ${idempotencyKey}::varchar
+  SELECT gen_random_uuid(), ${userId}::uuid, sum(l.price_cents::bigint * w.quantity), min(l.currency), ${idempotencyKey}::varchar
     FROM wanted w JOIN locked l ON l.id = w.product_id
    WHERE (SELECT placeable FROM go)
   HAVING count(*) > 0
@@ -96,6 +104,7 @@ SELECT COALESCE(
        EXISTS (SELECT FROM new_order) AS created,
        v.short_product_id::text AS short_product_id,
        v.mixed_currencies,
+       v.total_too_large,
        v.contended
   FROM verdict v`;
 }

@@ -9,7 +9,7 @@
 // session knows it placed is missing there is the read repeated on the consistent path.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db.js';
-import { MixedCurrenciesError, NotFoundError, OutOfStockError } from '../errors.js';
+import { MixedCurrenciesError, NotFoundError, OrderTotalTooLargeError, OutOfStockError } from '../errors.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Order } from '../schemas/orders.js';
 import { type CheckoutRow, checkoutStatement } from './checkout.js';
@@ -112,8 +112,9 @@ export function createOrderRepository(
 
     /**
      * Places an order for `cart` (productId → quantity) at the database's prices, or returns the order already
-     * placed with `idempotencyKey` (created: false). OutOfStockError names the short product and
-     * MixedCurrenciesError refuses a cart of two currencies; either way nothing is written.
+     * placed with `idempotencyKey` (created: false). OutOfStockError names the short product,
+     * MixedCurrenciesError refuses a cart of two currencies and OrderTotalTooLargeError a total above
+     * ORDER_TOTAL_MAX_CENTS; either way nothing is written.
      */
     async placeOrder(userId: string, cart: Record<string, number>, idempotencyKey?: string): Promise<CheckoutResult> {
       const productIds = Object.keys(cart).sort();
@@ -140,6 +141,7 @@ export function createOrderRepository(
       }
       if (row.short_product_id) throw new OutOfStockError(row.short_product_id);
       if (row.mixed_currencies) throw new MixedCurrenciesError();
+      if (row.total_too_large) throw new OrderTotalTooLargeError();
       throw new Error('checkout statement answered neither an order nor a reason');
     },
 

@@ -1,22 +1,42 @@
-// Accounts and sessions. The session lives in Redis (any instance serves it); its id changes at login and
-// registration so a session id planted before login is worthless afterwards (session fixation).
+// Accounts and sessions. The session lives in Redis (any instance serves it); its id changes at login so a session
+// id planted before login is worthless afterwards (session fixation).
+//
+// Registration answers the same whether or not the e-mail has an account (issue #23: its 409 told which e-mails
+// are customers): the same 202 and message, no cookie, the same work (a password hash and one INSERT … ON CONFLICT
+// DO NOTHING). It signs nobody in; the client signs in next with the same e-mail and password, which succeeds for
+// a new account. What is left: register-then-login with a password of one's own still tells "new" (signed in)
+// from "taken" (401), at two rate-limited requests per probe; closing that needs e-mail verification (the account
+// usable only from a link mailed to it), and this service sends no mail.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { unauthorized } from '../errors.js';
-import { CredentialsSchema, RegisteredSchema, RegistrationSchema, UserSchema } from '../schemas/auth.js';
+import {
+  CredentialsSchema,
+  type RegistrationAccepted,
+  RegistrationAcceptedSchema,
+  RegistrationSchema,
+  UserSchema,
+} from '../schemas/auth.js';
 import { errorResponses } from '../schemas/common.js';
 import type { SessionUser } from '../types.js';
+import { keepAsSignedIn } from '../plugins/session.js';
 import { requireUser } from './guards.js';
 
-/** Starts a fresh session id for this user, keeping the anonymous cart. */
+/** Starts a fresh session id for this user, keeping the anonymous cart; it now lives as a signed-in session. */
 async function logIn(request: FastifyRequest, user: SessionUser): Promise<void> {
   const cart = request.session.cart;
   await request.session.regenerate();
+  keepAsSignedIn(request);
   request.session.user = user;
   if (cart) request.session.cart = cart;
 }
+
+export const REGISTRATION_ACCEPTED: RegistrationAccepted = {
+  message:
+    'Registration received. Log in with this e-mail and password; if the e-mail already had an account, its password is unchanged.',
+};
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users, config } = app.deps;
@@ -31,16 +51,15 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: limited,
       schema: {
         tags: ['auth'],
-        summary: 'Create an account and log in',
+        summary: 'Create an account (then log in); the same answer whether or not the e-mail has one',
         body: RegistrationSchema,
-        response: { 201: RegisteredSchema, ...errorResponses(400, 409, 429, 503) },
+        response: { 202: RegistrationAcceptedSchema, ...errorResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {
       const passwordHash = await hashPassword(request.body.password);
-      const user = await users.createUser(request.body.email, passwordHash);
-      await logIn(request, { id: user.id, email: user.email, role: user.role });
-      return reply.code(201).send({ id: user.id, email: user.email });
+      await users.registerIfNew(request.body.email, passwordHash);
+      return reply.code(202).send(REGISTRATION_ACCEPTED);
     },
   );
 

@@ -3,10 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { badRequest, NotFoundError } from '../errors.js';
+import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
+import { badRequest, HttpError, NotFoundError, OrderTotalTooLargeError } from '../errors.js';
 import type { ProductRepository } from '../repositories/products.js';
 import { type Cart, type CartLine, CartItemParamsSchema, CartQuantitySchema, CartSchema } from '../schemas/cart.js';
 import { errorResponses } from '../schemas/common.js';
+
+/**
+ * Most distinct products in one cart: keeps a session small (each stored session is bounded, plugins/session.ts)
+ * and one checkout's statement short.
+ */
+export const CART_MAX_LINES = 50;
 
 /** The session's cart priced from the catalog; products that no longer exist drop out. */
 export async function priceCart(products: ProductRepository, request: FastifyRequest): Promise<Cart> {
@@ -47,7 +54,7 @@ const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Set the quantity of one product in the cart',
         params: CartItemParamsSchema,
         body: CartQuantitySchema,
-        response: { 200: CartSchema, ...errorResponses(400, 404) },
+        response: { 200: CartSchema, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => {
@@ -55,8 +62,16 @@ const cartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.body.quantity > perOrder) throw badRequest(`At most ${perOrder} units of one product per order`);
       const product = (await products.getProduct(request.params.productId))?.value;
       if (!product) throw new NotFoundError('Product not found');
+      const lines = Object.keys(request.session.cart ?? {});
+      if (!lines.includes(product.id) && lines.length >= CART_MAX_LINES) {
+        throw new HttpError(409, `A cart holds at most ${CART_MAX_LINES} different products`);
+      }
       touchCart(request, { ...request.session.cart, [product.id]: request.body.quantity });
-      return priceCart(products, request);
+      const cart = await priceCart(products, request);
+      // A cart no checkout could place is refused now (the error leaves the session as it was); checkout checks
+      // again at the prices of that moment.
+      if (cart.totalCents > ORDER_TOTAL_MAX_CENTS) throw new OrderTotalTooLargeError();
+      return cart;
     },
   );
 

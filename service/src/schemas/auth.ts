@@ -13,7 +13,9 @@ export const RegistrationSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const RegisteredSchema = Type.Object({ id: Type.String(), email: Type.String() });
+/** The answer to every accepted registration, whether or not the e-mail already had an account. */
+export const RegistrationAcceptedSchema = Type.Object({ message: Type.String() });
+export type RegistrationAccepted = Static<typeof RegistrationAcceptedSchema>;
 
 export const UserSchema = Type.Object({
   id: Type.String(),

@@ -45,11 +45,20 @@ const description = Type.String({ maxLength: 4000 });
 const priceCents = Type.Integer({ minimum: 0, maximum: 100_000_000 });
 const currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. INR or GBP' });
 const stock = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+/** The characters RFC 3986 allows in a path, query and fragment (anything else is percent-encoded). */
+const URL_CHARS = "[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]";
+/**
+ * An image is an absolute https URL (a host of letters, digits, dots and hyphens, no user-info, optional port) or
+ * a path on this site. Not `//host/x.png` or `/\host/x.png` (issue #23): browsers read both as another site's
+ * URL of the page's scheme, so a "path" could point anywhere. No backslash, space or control character at all.
+ */
+export const IMAGE_URL_PATTERN = `^(https://[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?(/${URL_CHARS}*)?|/([A-Za-z0-9._~:?#\\[\\]@!$&'()*+,;=%-]${URL_CHARS}*)?)$`;
+
 const imageUrl = Type.Union([
   Type.String({
     maxLength: 2048,
-    pattern: '^(https://|/)[^\\s]+$',
-    description: 'https:// URL or a path on this site',
+    pattern: IMAGE_URL_PATTERN,
+    description: 'An absolute https:// URL, or a path on this site starting with a single /',
   }),
   Type.Null(),
 ]);

@@ -48,15 +48,18 @@ export class Client {
     return this.request({ method: 'DELETE', url });
   }
 
-  /** Registers; like a real client it waits Retry-After and tries again when hashing is busy (503). */
+  /**
+   * Registers, then logs in (registration signs nobody in); like a real client it waits Retry-After and tries
+   * again when hashing is busy (503).
+   */
   async register(email: string, password = 'correct-horse-battery') {
     let res = await this.post('/api/auth/register', { email, password });
     for (let attempt = 1; res.statusCode === 503 && res.headers['retry-after'] && attempt < 10; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, Number(res.headers['retry-after']) * 1000));
       res = await this.post('/api/auth/register', { email, password });
     }
-    if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
-    return res.json() as { id: string; email: string };
+    if (res.statusCode !== 202) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
+    return this.login(email, password);
   }
 
   async login(email: string, password: string) {

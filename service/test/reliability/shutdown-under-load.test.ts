@@ -90,9 +90,9 @@ afterAll(async () => {
 describe('SIGTERM under load', () => {
   it('answers every accepted request, reports draining on /health, and exits 0 in time', async () => {
     const shopper = new Shopper(svc.url);
-    expect(
-      (await shopper.post('/api/auth/register', { email: 'drain@test.io', password: 'long-enough-password' })).status,
-    ).toBe(201);
+    const account = { email: 'drain@test.io', password: 'long-enough-password' };
+    expect((await shopper.post('/api/auth/register', account)).status).toBe(202);
+    expect((await shopper.post('/api/auth/login', account)).status).toBe(200);
     const productId = (await shopper.get('/api/products?limit=1')).body.items[0].id as string;
     expect((await shopper.put(`/api/cart/items/${productId}`, { quantity: 1 })).status).toBe(200);
 

@@ -41,11 +41,9 @@ afterAll(async () => {
 describe('one of two instances dies mid-session', () => {
   it('keeps the session and the cart on the surviving instance', async () => {
     const shopper = new Shopper(lb.url);
-    const registered = await shopper.post('/api/auth/register', {
-      email: 'survivor@test.io',
-      password: 'long-enough-password',
-    });
-    expect(registered.status).toBe(201);
+    const account = { email: 'survivor@test.io', password: 'long-enough-password' };
+    expect((await shopper.post('/api/auth/register', account)).status).toBe(202);
+    expect((await shopper.post('/api/auth/login', account)).status).toBe(200);
     expect((await shopper.put(`/api/cart/items/${mug.id}`, { quantity: 2 })).status).toBe(200);
     const me = await shopper.get('/api/auth/me');
     expect(me.body).toMatchObject({ email: 'survivor@test.io' });

@@ -32,12 +32,16 @@ function AuthForm({ mode, next }: { mode: 'login' | 'register'; next: string }) 
     setError(null);
     try {
       await shop.signIn(mode, email, password);
-      shop.announce(mode === 'login' ? `Signed in as ${email}.` : `Account created. Signed in as ${email}.`);
+      shop.announce(`Signed in as ${email}.`);
       navigate(next, { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409)
-        setError('An account with this email already exists. Sign in instead.');
-      else if (err instanceof ApiError && err.status === 401) setError('Wrong email or password.');
+      // After registering, a 401 means the e-mail already had an account with another password.
+      if (err instanceof ApiError && err.status === 401)
+        setError(
+          mode === 'register'
+            ? 'Could not sign in with this email and password. If you already have an account, sign in with its password.'
+            : 'Wrong email or password.',
+        );
       else setError(err instanceof ApiError ? err.message : String(err));
       setBusy(false);
     }
