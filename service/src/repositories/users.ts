@@ -1,6 +1,9 @@
-// Accounts' data access. Registration and the login look-up go to the writer: a shopper who just registered in
-// this region must be able to log in at once, whatever the replica's lag. The role check of admin routes reads on
-// the consistent path, so it sees a demotion committed in any region.
+// Accounts' data access. Registration goes to the writer; the login look-up and the role check of admin routes
+// read on the consistent path. A shopper who just registered must be able to log in at once, on either instance:
+// in a secondary region the writer path answers plain reads from the local replica and waits only for that
+// connection's own forwarded writes (Aurora's session mode), so a registration made on another connection could
+// be missing. The consistent path waits for everything committed before the read began, known account or not,
+// so the look-up also costs the same either way (no timing tells which e-mails have accounts).
 import type { Database } from '../db.js';
 
 export function createUserRepository(db: Database) {
@@ -15,7 +18,7 @@ export function createUserRepository(db: Database) {
     },
 
     findUserByEmail(email: string) {
-      return db.writer.user.findUnique({ where: { email: email.toLowerCase() } });
+      return db.consistent.user.findUnique({ where: { email: email.toLowerCase() } });
     },
 
     /**
