@@ -5,6 +5,7 @@
 // - Drill B: bad releases (checkout answering 500; checkout and catalog answering slowly): caught in the first
 //   region and rolled back; seconds to detect and to roll back, what shoppers saw meanwhile, acknowledged
 //   orders lost, and whether the second region ever ran it.
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Lab } from './lab.js';
 import { acquireLock, LabAlreadyRunning } from './lock.js';
@@ -42,6 +43,11 @@ export interface ReleaseDrillResult {
   /** Of the checkout and catalog requests meanwhile, those slower than 1 s. */
   slowRequests: number;
   requests: number;
+  /**
+   * The failed requests by kind ("checkout → 500 in mumbai": 28): tells the release's own failures (the bad build's
+   * 500s) from the machine's (no answer, 502 from a load balancer).
+   */
+  failures: Record<string, number>;
   /** Regions where an instance of this release ever ran. */
   regionsThatRanIt: string[];
 }
@@ -53,6 +59,8 @@ export interface ReleaseDrillReport {
   drills: ReleaseDrillResult[];
   acknowledgedOrders: number;
   lostOrders: string[];
+  /** The machine's 1-minute load average at the start and the end (2 cores: above 2, figures include queueing). */
+  loadAverage: [number, number];
 }
 
 const PREVIOUS: Release = { name: 'previous', settings: {} };
@@ -90,7 +98,8 @@ function summarize(kind: ReleaseKind, refreshes: RefreshResult[], samples: Sampl
       : null,
     secondsToRollBack:
       tripped?.alarm && tripped.rolledBackAt ? round((tripped.rolledBackAt - tripped.alarm.at) / 1000) : null,
-    failedRequests: meanwhile.filter((s) => s.status === 0 || s.status >= 500).length,
+    failedRequests: meanwhile.filter(isFailure).length,
+    failures: countBy(meanwhile.filter(isFailure), (f) => `${f.step} → ${f.status || 'no answer'} in ${f.region}`),
     slowRequests: meanwhile.filter((s) => ['list', 'product', 'checkout'].includes(s.step) && s.ttfbMs > 1_000).length,
     requests: meanwhile.length,
     regionsThatRanIt: refreshes
@@ -100,11 +109,18 @@ function summarize(kind: ReleaseKind, refreshes: RefreshResult[], samples: Sampl
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+const isFailure = (s: Sample) => s.status === 0 || s.status >= 500;
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
 
 export async function runReleaseDrills(options: ReleaseDrillOptions): Promise<ReleaseDrillReport> {
   const { log } = options;
   const timing = scaledTiming(options.periodSeconds);
   const release = await lockWhenFree(options.lockWaitSeconds, log);
+  const loadAtStart = loadavg()[0]!;
   let lab: Lab | undefined;
   try {
     lab = await Lab.start({ rtt: options.rtt, health: options.health, log });
@@ -162,6 +178,7 @@ export async function runReleaseDrills(options: ReleaseDrillOptions): Promise<Re
       drills,
       acknowledgedOrders: ids.length,
       lostOrders: ids.filter((id) => !kept.has(id)),
+      loadAverage: [round(loadAtStart), round(loadavg()[0]!)],
     };
   } finally {
     await lab?.destroy().catch(() => {});
@@ -182,6 +199,14 @@ export function releaseDrillMarkdown(report: ReleaseDrillReport): string {
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Acknowledged orders: ${report.acknowledgedOrders}, lost: ${report.lostOrders.length}.`,
+    `Acknowledged orders: ${report.acknowledgedOrders}, lost: ${report.lostOrders.length}. Machine load average ${report.loadAverage[0]} at the start, ${report.loadAverage[1]} at the end.`,
+    ...report.drills
+      .filter((d) => d.failedRequests > 0)
+      .flatMap((d) => [
+        '',
+        `Failed requests during ${d.release}: ${Object.entries(d.failures)
+          .map(([kind, n]) => `${kind} × ${n}`)
+          .join(', ')}.`,
+      ]),
   ].join('\n');
 }

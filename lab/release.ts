@@ -131,6 +131,8 @@ export interface RefreshResult {
   finishedAt: number;
   /** The instances each release had in the region. */
   launched: { name: string; release: string }[];
+  /** What the region runs when the refresh is over: each instance and its release. */
+  fleetAfter: { name: string; release: string }[];
 }
 
 /** Waits `ms`, or less when the alarm fires; true when it did. */
@@ -159,6 +161,8 @@ export async function instanceRefresh(
   let firstServingAt: number | undefined;
   const checkpoints = RELEASE_CHECKPOINT_PERCENTAGES.filter((p) => p < 100);
   let tripped = false;
+  /** Old instances already terminated (each replaced by fresh[i]). */
+  let retired = 0;
   for (const [i, instance] of old.entries()) {
     const name = `${region.name}-${release.name}-${i + 1}`;
     fresh.push(await region.launch(name, release.settings));
@@ -168,6 +172,7 @@ export async function instanceRefresh(
     tripped = await waitUnlessAlarm(watch, timing.warmupMs);
     if (tripped) break;
     await region.retire(instance);
+    retired++;
     const done = ((i + 1) / old.length) * 100;
     // AWS pauses at the highest checkpoint reached (and skips those passed on the way).
     const reached = checkpoints.filter((p) => p <= done);
@@ -179,6 +184,11 @@ export async function instanceRefresh(
     }
   }
   tripped ||= watch.alarm !== undefined;
+  const fleet = () =>
+    region.instances.map((i) => ({
+      name: i.name,
+      release: launched.find((l) => l.name === i.name)?.release ?? previous.name,
+    }));
   if (!tripped)
     return {
       region: region.name,
@@ -188,16 +198,20 @@ export async function instanceRefresh(
       firstServingAt,
       finishedAt: Date.now(),
       launched,
+      fleetAfter: fleet(),
     };
   log(`${region.name}: ALARM (${watch.alarm!.name}): rolling back to ${previous.name}`);
-  // Rollback: the new instances are replaced by the previous release, one at a time, never below capacity.
+  // Rollback: each new instance whose old one was already terminated is replaced by the previous release
+  // (launch first: never below capacity); one launched on top of a still-running old instance (the alarm came
+  // during its warm-up) is only terminated. The fleet is back to its size, all on the previous release.
   for (const [i, instance] of fresh.entries()) {
-    const name = `${region.name}-${previous.name}-rollback-${i + 1}`;
-    await region.launch(name, previous.settings);
-    launched.push({ name, release: previous.name });
+    if (i < retired) {
+      const name = `${region.name}-${previous.name}-rollback-${i + 1}`;
+      await region.launch(name, previous.settings);
+      launched.push({ name, release: previous.name });
+    }
     await region.retire(instance);
   }
-  // Instances of the old fleet not yet replaced stay; the fleet is back to its size on the previous release.
   const rolledBackAt = Date.now();
   log(`${region.name}: rolled back in ${((rolledBackAt - watch.alarm!.at) / 1000).toFixed(1)} s`);
   return {
@@ -210,5 +224,6 @@ export async function instanceRefresh(
     rolledBackAt,
     finishedAt: rolledBackAt,
     launched,
+    fleetAfter: fleet(),
   };
 }

@@ -4,10 +4,12 @@
 //   waitForElbCapacity, which takes precedence) the provider waits for *at least* that many instances healthy in
 //   every attached target group; without either, only for instances InService in the group, answering or not.
 // - Same file, resourceGroupUpdate: on update it waits only when minSize, desiredCapacity or desiredCapacityType
-//   change (shouldWaitForCapacity), never for an instance refresh, and then for an *exact* count, including exactly
-//   waitForElbCapacity healthy targets: a minSize change while the fleet is scaled out past it hangs for
-//   waitForCapacityTimeout and fails. minElbCapacity is read on create only, so it is the setting to use; a release
-//   is watched by the deploy workflow instead (scripts/wait-instance-refresh.ts, issue #21).
+//   change (shouldWaitForCapacity), never for an instance refresh, and then for an *exact* count: exactly
+//   max(minSize, desiredCapacity) instances in the group, and with waitForElbCapacity also exactly that many healthy
+//   targets. A fleet the scaling policy grew past that count makes the wait hang for waitForCapacityTimeout and
+//   fail; waitForElbCapacity adds a second exact count a scaled-out fleet never matches, while minElbCapacity is
+//   read on create only, so minElbCapacity is the setting to use. A release is watched by the deploy workflow
+//   instead (scripts/wait-instance-refresh.ts, issue #21).
 // - EC2 Auto Scaling User Guide, "Set the health check grace period for an Auto Scaling group": an instance failing
 //   ELB health checks within the grace period is not replaced; the period must cover the boot.
 import type { ResourceValidationPolicy } from '@pulumi/policy';

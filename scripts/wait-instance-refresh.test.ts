@@ -37,7 +37,10 @@ const refresh = (Status: string, extra: Record<string, unknown> = {}) => ({
 /** A refresh of an earlier deploy, listed after the new one as DescribeInstanceRefreshes does (newest first). */
 const earlier = { InstanceRefreshId: 'ir-old', Status: 'Successful', StartTime: '2026-12-01T17:00:00Z' };
 
-async function wait(scenario: { refreshes: unknown[][]; groupVersion: string }, extra: string[] = []): Promise<Result> {
+async function wait(
+  scenario: { refreshes: unknown[][]; groupVersion: string; instances?: string[] },
+  extra: string[] = [],
+): Promise<Result> {
   const file = join(dir, `scenario-${++scenarios}.json`);
   writeFileSync(file, JSON.stringify(scenario));
   const args = ['--import', 'tsx', 'scripts/wait-instance-refresh.ts', '--region', 'ap-south-1', '--group', GROUP];
@@ -122,9 +125,10 @@ describe('wait-instance-refresh', () => {
   });
 
   it.each([
-    ['Failed', /FAILED without rolling back .*rollback-instance-refresh --region ap-south-1/],
-    ['Cancelled', /was CANCELLED .*The rollout stops/],
-    ['RollbackFailed', /ROLLBACK FAILED .*Page the on-call/],
+    // A finished refresh cannot be rolled back (User Guide, "Undo changes with a manual or auto rollback").
+    ['Failed', /FAILED without rolling back .*cannot be rolled back: start a refresh to the previous/],
+    ['Cancelled', /was CANCELLED .*The rollout stops\. Re-running the deploy starts no refresh/],
+    ['RollbackFailed', /ROLLBACK FAILED .*Page the on-call .*describe-scaling-activities --region ap-south-1/],
   ])('stops the rollout on %s', async (status, message) => {
     const r = await wait({
       refreshes: [[refresh('InProgress')], [refresh(status, { StatusReason: 'because' })]],
@@ -142,6 +146,15 @@ describe('wait-instance-refresh', () => {
     const rerun = await wait({ refreshes: [[earlier]], groupVersion: '6' });
     expect(rerun.code).toBe(1);
     expect(rerun.stderr).toContain('is on launch template version 6, the stack deployed 7');
+  });
+
+  it('fails a re-run after a cancelled refresh: the group is on the new version, an instance is not', async () => {
+    const r = await wait({ refreshes: [[earlier]], groupVersion: '7', instances: ['7', '6', '6:Terminating'] });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1 of 2 instances of edgecart-mumbai-service-asg-5f1c2a9 run launch template version 6');
+    // Instances on their way out do not count.
+    const leaving = await wait({ refreshes: [[earlier]], groupVersion: '7', instances: ['7', '7', '6:Terminating'] });
+    expect(leaving.code).toBe(0);
   });
 
   it('gives up after its timeout with the refresh still running', async () => {

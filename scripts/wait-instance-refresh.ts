@@ -9,7 +9,8 @@
 // The refresh is the newest one started at or after --since (when `pulumi up` began); none means the launch
 // template did not change. Either way the group must end on --expect-version, the launch template version the
 // stack deployed: after an automatic rollback the group is back on the previous version while Pulumi's state
-// holds the new one, so a re-run that changes nothing must not pass for a release. Exit 0 only when the region
+// holds the new one, so a re-run that changes nothing must not pass for a release; and so must every instance
+// (after a cancelled refresh the group is on the new version, some instances are not). Exit 0 only when the region
 // runs the expected version; 1 otherwise, with the reason and the operator's next step (docs/deploy.md,
 // "Releasing"). Statuses: EC2 Auto Scaling API Reference, InstanceRefresh.Status. Uses the AWS CLI (the runner
 // has it, and a test replays it with a fake on PATH).
@@ -52,17 +53,17 @@ export function judge(region: string, group: string, refresh: InstanceRefresh): 
     case 'RollbackFailed':
       return {
         ok: false,
-        message: `${region}: the release failed and its ROLLBACK FAILED${reason}; ${group} may run both releases. Page the on-call: aws autoscaling describe-instance-refreshes --region ${region} --auto-scaling-group-name ${group}`,
+        message: `${region}: the release failed and its ROLLBACK FAILED${reason}; ${group} may run both releases. Page the on-call (docs/deploy.md, "Releasing": RollbackFailed): aws autoscaling describe-scaling-activities --region ${region} --auto-scaling-group-name ${group}`,
       };
     case 'Failed':
       return {
         ok: false,
-        message: `${region}: instance refresh ${id} FAILED without rolling back${reason}; instances it replaced run the new release. Roll back by hand: aws autoscaling rollback-instance-refresh --region ${region} --auto-scaling-group-name ${group}`,
+        message: `${region}: instance refresh ${id} FAILED without rolling back${reason}; instances it replaced run the new release, the others the previous one. A finished refresh cannot be rolled back: start a refresh to the previous launch template version, then revert or fix forward (docs/deploy.md, "Releasing": Failed).`,
       };
     case 'Cancelled':
       return {
         ok: false,
-        message: `${region}: instance refresh ${id} was CANCELLED${reason}; instances it replaced keep the new release. The rollout stops; deploy again to finish it or revert.`,
+        message: `${region}: instance refresh ${id} was CANCELLED${reason}; instances it replaced keep the new release, the others the previous one. The rollout stops. Re-running the deploy starts no refresh (the template is unchanged): start one with the cancelled refresh's preferences, or revert (docs/deploy.md, "Releasing": Cancelled).`,
       };
     default:
       return { ok: false, message: `${region}: instance refresh ${id} ended in ${refresh.Status}${reason}` };
@@ -96,9 +97,21 @@ async function describeRefreshes(region: string, group: string): Promise<Instanc
   return out.InstanceRefreshes ?? [];
 }
 
-async function groupVersion(region: string, group: string): Promise<string | undefined> {
+interface GroupState {
+  version?: string;
+  /** Launch template version of each instance that is not on its way out. */
+  instanceVersions: string[];
+}
+
+async function groupState(region: string, group: string): Promise<GroupState> {
   const out = await aws(region, ['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', group]);
-  return out.AutoScalingGroups?.[0]?.LaunchTemplate?.Version;
+  const g = out.AutoScalingGroups?.[0];
+  const instances: { LifecycleState?: string; LaunchTemplate?: { Version?: string } }[] = g?.Instances ?? [];
+  const staying = instances.filter((i) => !(i.LifecycleState ?? '').startsWith('Terminat'));
+  return {
+    version: g?.LaunchTemplate?.Version,
+    instanceVersions: staying.map((i) => i.LaunchTemplate?.Version ?? '?'),
+  };
 }
 
 export interface WaitOptions {
@@ -136,11 +149,20 @@ export async function waitForRefresh(o: WaitOptions): Promise<Outcome> {
           message: `${o.region}: no instance refresh started by this deploy (the launch template did not change)`,
         };
     if (!outcome.ok) return outcome;
-    const version = await groupVersion(o.region, o.group);
+    const { version, instanceVersions } = await groupState(o.region, o.group);
     if (version !== o.expectVersion) {
       return {
         ok: false,
         message: `${o.region}: ${o.group} is on launch template version ${version}, the stack deployed ${o.expectVersion}: an earlier refresh of this release was rolled back or cancelled. The release has not proved itself here; fix forward with a new commit (or \`pulumi up --refresh\` to retry it).`,
+      };
+    }
+    // The group's version moves when `pulumi up` updates it, its instances only through a refresh: after a cancelled
+    // one (or a deploy that started none) some still run the previous release.
+    const behind = instanceVersions.filter((v) => v !== o.expectVersion);
+    if (behind.length > 0) {
+      return {
+        ok: false,
+        message: `${o.region}: ${behind.length} of ${instanceVersions.length} instances of ${o.group} run launch template version ${[...new Set(behind)].join(', ')}, not ${o.expectVersion}: a refresh of this release was cancelled or never ran. Start one with the cancelled refresh's preferences (docs/deploy.md, "Releasing": Cancelled), then re-run this job.`,
       };
     }
     return outcome;

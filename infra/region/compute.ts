@@ -251,10 +251,14 @@ export class Compute extends pulumi.ComponentResource {
         // provider-aws internal/service/autoscaling/group.go, resourceGroupCreate: "want at least %d healthy
         // instance(s) registered to Load Balancer", minElbCapacity unless waitForElbCapacity is set). On update the
         // provider waits only when minSize, desiredCapacity or desiredCapacityType change (resourceGroupUpdate,
-        // shouldWaitForCapacity), never for an instance refresh, and then for an *exact* count: with
-        // waitForElbCapacity it also wants exactly that many healthy targets, so a fleet scaled out past it would
-        // hang for waitForCapacityTimeout and fail. minElbCapacity is read on create only. A release is therefore
-        // not done when `pulumi up` returns: CI waits for the refresh (scripts/wait-instance-refresh.ts).
+        // shouldWaitForCapacity), never for an instance refresh, and then for an *exact* count: exactly
+        // max(minSize, desiredCapacity) InService instances ("want exactly %d healthy instance(s) in Auto Scaling
+        // Group"), desiredCapacity being the value in Pulumi's state (what the scaling policy set reaches it only
+        // through `pulumi refresh`), and with waitForElbCapacity also exactly that many healthy targets. So a
+        // minSize change while the fleet is scaled out past both hangs for waitForCapacityTimeout and fails, with
+        // or without waitForElbCapacity (the change itself is applied; docs/deploy.md, "Releasing"). minElbCapacity
+        // is read on create only. A release is therefore not done when `pulumi up` returns: CI waits for the
+        // refresh (scripts/wait-instance-refresh.ts).
         minElbCapacity: config.minSize,
         waitForCapacityTimeout: '20m',
         metricsGranularity: '1Minute',
@@ -267,7 +271,10 @@ export class Compute extends pulumi.ComponentResource {
           'GroupMaxSize',
         ],
         // A release is a new launch template version (the image digest is in the user data), which starts this
-        // refresh (group.go: a launch_template change sets shouldRefreshInstances). Every preference below is
+        // refresh (group.go: a launch_template change sets shouldRefreshInstances). A refresh still running is
+        // cancelled first (startInstanceRefresh: on InstanceRefreshInProgressFault it calls CancelInstanceRefresh
+        // and starts again), so no `pulumi up` may run while one does: one deploy at a time, each waiting for its
+        // refresh (.github/workflows/deploy.yml). Every preference below is
         // checked by policy/instance-refresh.ts against the EC2 Auto Scaling API Reference (RefreshPreferences,
         // AlarmSpecification) and the User Guide ("Undo changes with a manual or auto rollback").
         instanceRefresh: {

@@ -24,10 +24,19 @@ if (command === 'autoscaling describe-instance-refreshes') {
   process.stdout.write(JSON.stringify({ InstanceRefreshes: states[Math.min(n, states.length - 1)] ?? [] }));
 } else if (command === 'autoscaling describe-auto-scaling-groups') {
   const name = args[args.indexOf('--auto-scaling-group-names') + 1];
+  // Instances: the scenario's launch template versions (and lifecycle states), by default two on the group's version.
+  const instances = (scenario.instances ?? [scenario.groupVersion, scenario.groupVersion]).map((v, i) => {
+    const [Version, LifecycleState = 'InService'] = String(v).split(':');
+    return { InstanceId: `i-0${i}`, LifecycleState, LaunchTemplate: { LaunchTemplateId: 'lt-0abc', Version } };
+  });
   process.stdout.write(
     JSON.stringify({
       AutoScalingGroups: [
-        { AutoScalingGroupName: name, LaunchTemplate: { LaunchTemplateId: 'lt-0abc', Version: scenario.groupVersion } },
+        {
+          AutoScalingGroupName: name,
+          LaunchTemplate: { LaunchTemplateId: 'lt-0abc', Version: scenario.groupVersion },
+          Instances: instances,
+        },
       ],
     }),
   );

@@ -142,9 +142,14 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(request.url.startsWith('/api/') ? apiHeaders : pageHeaders);
     reply.header('x-request-id', request.id);
-    // While draining, tell every client to reconnect elsewhere after this response.
-    if (app.draining) reply.header('connection', 'close');
     done();
+  });
+  // While draining, tell every client to reconnect elsewhere after this response. Decided when the answer is
+  // sent, not when the request arrived: a keep-alive request already in flight at SIGTERM would otherwise leave
+  // its connection open, and server.close() would wait for it until keepAliveTimeout, past SHUTDOWN_GRACE_MS.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (app.draining) reply.header('connection', 'close');
+    done(null, payload);
   });
   registerValidation(app);
   registerErrorHandling(app);
