@@ -2,9 +2,9 @@
 // populations keep shopping. It does what `aws rds switchover-global-cluster` does ("Performing switchovers for
 // Amazon Aurora global databases", Aurora User Guide): the secondary is brought up to date with the primary,
 // the primary is demoted, the secondary promoted, and the old primary follows the new one as a secondary; each
-// cluster endpoint then leads to what its cluster now is (writer, or write-forwarding reader). The service's
+// reader endpoint then leads to what its cluster now is (writer, or write-forwarding reader). The service's
 // configuration does not change and no path between the regions' VPCs is used: every region keeps writing
-// through its own cluster endpoint. Reported per direction: the seconds in which checkouts failed, how many,
+// through its own reader endpoint. Reported per direction: the seconds in which checkouts failed, how many,
 // and which acknowledged orders the writer no longer has (must be none: a switchover loses no data).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lsn } from './aurora/pg-wire.js';
@@ -74,7 +74,7 @@ export async function switchover(lab: Lab, to: Region, catchUpMs: number, mark: 
   lab.replicationLink.retarget(next.port);
   lab.endpoints[to].setRole({ port: next.port }, null);
   lab.endpoints[from].setRole({ port: old.port }, { port: lab.writeLink.port });
-  mark(`${to} promoted: its cluster endpoint leads to the writer, ${from}'s forwards to it`);
+  mark(`${to} promoted: its reader endpoint leads to the writer, ${from}'s forwards to it`);
   await old.startAsStandby(lab.replicationLink.port, from);
   mark(`${from}'s database follows ${to} as a secondary (reads in ${from} served locally again)`);
 }

@@ -187,7 +187,7 @@ export function londonDatabasePathCut(): Fault {
 /**
  * Drill 2: Mumbai lost (primary and its instances killed). The lab then does what docs/deploy.md's unplanned
  * failover says: once the region is seen unhealthy, promote London's database to writer (pg_promote, where AWS
- * runs failover-global-cluster); London's cluster endpoint then leads to its own writer, as Aurora's does once
+ * runs failover-global-cluster); London's reader endpoint then leads to its own writer, as Aurora's does once
  * London's cluster is the primary, and the service's configuration does not change. India's shoppers should end
  * up on London.
  */
@@ -210,7 +210,7 @@ export function mumbaiLost(timeline: { at: string; afterSeconds: number }[]): Fa
       await lab.cluster.replica.promote();
       lab.writer = 'london';
       lab.endpoints.london.setRole({ port: lab.cluster.replica.port }, null);
-      mark("London's database promoted (pg_promote); London's cluster endpoint now leads to it as the writer");
+      mark("London's database promoted (pg_promote); London's reader endpoint now leads to it as the writer");
       await lab.router.waitFor('london', true, 60_000);
       mark('router: London healthy again (readiness holds)');
     },

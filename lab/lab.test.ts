@@ -1,5 +1,5 @@
 // The short rehearsal in `npm test`: the whole lab (real PostgreSQL primary and replica, Redis, four service
-// instances, delayed links, router, each region's emulated Aurora cluster endpoint) with short phases, asserting
+// instances, delayed links, router, each region's emulated Aurora reader endpoint) with short phases, asserting
 // the invariants of issues #12, #14 and #19.
 // Slow by nature (minutes on a busy 2-core machine: four service processes start), hence its own timeout.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,15 +1,16 @@
 // The two-region deployment on this machine, from the project's own code: the PostgreSQL primary (Mumbai) and
-// its streaming replica (London), each region's cluster endpoint (an emulation of Aurora's, with global write
+// its streaming replica (London), each region's reader endpoint (an emulation of Aurora's, with global write
 // forwarding while the cluster is secondary: lab/aurora/), Redis, instances and load balancer, the links between
 // places (delayed by the RTT table) and the router. `Lab.start` builds it; `destroy` takes every piece down again.
 //
-//   India ─28ms─┐                    ┌─ Mumbai: ALB → 2 instances → Mumbai's cluster endpoint → primary
+//   India ─28ms─┐                    ┌─ Mumbai: ALB → 2 instances → Mumbai's reader endpoint → primary
 //               ├─ router (Route 53) ┤
-//   UK ────12ms─┘                    └─ London: ALB → 2 instances → London's cluster endpoint → replica (reads)
+//   UK ────12ms─┘                    └─ London: ALB → 2 instances → London's reader endpoint → replica (reads)
 //                                         forwarded writes ──110ms link──▶ primary; replication ◀──110ms link
 //
-// Each region's instances have DATABASE_URL = their own cluster endpoint and DATABASE_READ_URL = their own
-// database (the reader endpoint), exactly as infra/region/index.ts gives them; a switchover or failover changes
+// Each region's instances have DATABASE_URL = their own reader endpoint with write forwarding and
+// DATABASE_READ_URL = their own database, as infra/region/index.ts gives them (there both are the reader
+// endpoint; the lab's DATABASE_READ_URL skips the emulator, which would answer those plain reads the same way); a switchover or failover changes
 // what the endpoints lead to (`setRole`), never the service's configuration.
 import pg from 'pg';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
@@ -46,7 +47,7 @@ export class Lab implements Directions {
     /** The replica's WAL stream from the primary. */
     readonly replicationLink: Link,
     /**
-     * Each region's cluster endpoint, what its instances have as DATABASE_URL: the writer while the region's
+     * Each region's reader endpoint, what its instances have as DATABASE_URL: the writer while the region's
      * cluster is primary, a write-forwarding instance while it is secondary (lab/aurora/).
      */
     readonly endpoints: Record<RegionName, WriteForwardingEndpoint>,
@@ -93,8 +94,8 @@ export class Lab implements Directions {
           defaultMode: 'session',
         }).listen();
       const endpoints = {
-        mumbai: await endpoint('Mumbai cluster endpoint', cluster.primary, null),
-        london: await endpoint('London cluster endpoint', cluster.replica, writeLink.port),
+        mumbai: await endpoint('Mumbai reader endpoint', cluster.primary, null),
+        london: await endpoint('London reader endpoint', cluster.replica, writeLink.port),
       };
       for (const e of Object.values(endpoints)) undo.push(() => e.close());
       log('starting each region: Redis, two service instances, a load balancer');

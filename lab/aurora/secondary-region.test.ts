@@ -42,7 +42,7 @@ beforeAll(async () => {
     { recovery_min_apply_delay: `${LAG_MS}ms` },
   );
   endpoint = await new WriteForwardingEndpoint({
-    name: 'London cluster endpoint',
+    name: 'London reader endpoint',
     local: { port: cluster.replica.port },
     writer: { port: cluster.primary.port },
     writingSelect: 'local',

@@ -1,6 +1,8 @@
-// A stand-in for an Aurora PostgreSQL cluster endpoint of a global database member, as the service sees it at
-// DATABASE_URL. While its cluster is the primary it leads straight to the writer. While its cluster is a
-// secondary it is a write-forwarding instance: every statement is classified (statement-class.ts) and
+// A stand-in for the reader endpoint of an Aurora PostgreSQL global database member, as the service sees it at
+// DATABASE_URL (infra/region/index.ts, serviceWriteEndpoint). While its cluster is the primary, Aurora's local
+// write forwarding sends writes to the in-region writer; the lab's region has no reader instance of its own
+// there, so the endpoint leads straight to the writer (the in-region hop costs no crossing). While its cluster is
+// a secondary it is a global write-forwarding instance: every statement is classified (statement-class.ts) and
 //   - reads run on the region's own replica, after the wait the session's consistency mode asks for:
 //     `eventual` none; `session` until the replica has replayed this connection's own forwarded writes;
 //     `global` until it has replayed everything the writer had committed when the read began (one round trip to
