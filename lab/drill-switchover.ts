@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { lsn } from './aurora/pg-wire.js';
 import type { Lab } from './lab.js';
 import type { Region } from './rtt.js';
-import { type Recorder, runShoppers } from './shoppers.js';
+import { type Recorder, startShopping } from './shoppers.js';
 import { round, statusCounts } from './stats.js';
 
 export interface SwitchoverLeg {
@@ -90,11 +90,7 @@ async function leg(
   recorder.phase = `drill 4: switchover ${from} → ${to}`;
   const firstSample = recorder.samples.length;
   const firstOrder = recorder.orders.length;
-  let release!: () => void;
-  const stop = new Promise<void>((r) => {
-    release = r;
-  });
-  const shopping = runShoppers(['india', 'uk'], timing.shoppersPerPopulation, lab, recorder, stop);
+  const shopping = startShopping(['india', 'uk'], timing.shoppersPerPopulation, lab, recorder);
   await sleep(timing.leadMs);
   const t0 = Date.now();
   const steps: SwitchoverLeg['steps'] = [];
@@ -108,8 +104,7 @@ async function leg(
   await lab.router.waitFor(from, true, 60_000);
   mark(`router: ${from} healthy again`);
   await sleep(timing.tailMs);
-  release();
-  await shopping;
+  await shopping.stop();
   const samples = recorder.samples.slice(firstSample).filter((s) => s.at > t0);
   const checkouts = samples.filter((s) => s.step === 'checkout');
   const failed = checkouts.filter((s) => s.status === 0 || s.status >= 500);

@@ -6,7 +6,7 @@ import { type SwitchoverDrill, switchoverDrill } from './drill-switchover.js';
 import { FROM_EDGE_COPY } from './edge.js';
 import type { Lab } from './lab.js';
 import type { Population, Region } from './rtt.js';
-import { type AcknowledgedOrder, type Recorder, runShoppers } from './shoppers.js';
+import { type AcknowledgedOrder, type Recorder, startShopping } from './shoppers.js';
 import { round, statusCounts } from './stats.js';
 
 export interface DrillTiming {
@@ -67,11 +67,7 @@ async function drill(
   const firstOrder = recorder.orders.length;
   const firstSignOut = recorder.signedOut.length;
   const firstTransition = lab.router.transitions.length;
-  let release!: () => void;
-  const stop = new Promise<void>((r) => {
-    release = r;
-  });
-  const shopping = runShoppers(['india', 'uk'], timing.shoppersPerPopulation, lab, recorder, stop);
+  const shopping = startShopping(['india', 'uk'], timing.shoppersPerPopulation, lab, recorder);
   await sleep(timing.leadMs);
   const t0 = Date.now();
   log(`${fault.name}: fault injected`);
@@ -100,8 +96,7 @@ async function drill(
   }
   await operator;
   await sleep(timing.tailMs);
-  release();
-  await shopping;
+  await shopping.stop();
   const samples = recorder.samples.slice(firstSample);
   const meanwhile = samples.filter(
     (s) => s.population === fault.population && s.at > t0 && s.at <= (recoveredAt ?? Date.now()),

@@ -12,7 +12,7 @@ import { acquireLock, LabAlreadyRunning } from './lock.js';
 import { AlarmWatch, instanceRefresh, type RefreshResult, type Release, scaledTiming } from './release.js';
 import type { HealthPolicy } from './router.js';
 import { POPULATIONS, REGIONS, type RttTable } from './rtt.js';
-import { Recorder, runShoppers, type Sample } from './shoppers.js';
+import { Recorder, type Sample, startShopping } from './shoppers.js';
 
 export type ReleaseKind = 'good' | 'checkout-errors' | 'slow-shopper-paths';
 
@@ -125,16 +125,7 @@ export async function runReleaseDrills(options: ReleaseDrillOptions): Promise<Re
   try {
     lab = await Lab.start({ rtt: options.rtt, health: options.health, log });
     const recorder = new Recorder();
-    let stopShopping!: () => void;
-    const shopping = runShoppers(
-      POPULATIONS,
-      options.shoppers,
-      lab,
-      recorder,
-      new Promise<void>((r) => {
-        stopShopping = r;
-      }),
-    );
+    const shopping = startShopping(POPULATIONS, options.shoppers, lab, recorder);
     await sleep(2_000); // shoppers signed in and buying before the first release
     const drills: ReleaseDrillResult[] = [];
     for (const kind of options.releases) {
@@ -162,8 +153,7 @@ export async function runReleaseDrills(options: ReleaseDrillOptions): Promise<Re
       // A release that rolled out becomes what every region runs; its settings are the previous build's (none).
       await sleep(1_000);
     }
-    stopShopping();
-    await shopping;
+    await shopping.stop();
     const ids = recorder.orders.map((o) => o.id);
     const kept = await lab.ordersIn(lab.writerUrl(), ids);
     return {

@@ -18,7 +18,7 @@ import { alive, startedPids, stopAll, track } from './processes.js';
 import type { HealthPolicy } from './router.js';
 import { POPULATIONS, type Population, type RttEntry, type RttTable } from './rtt.js';
 import { serviceCommand, serviceRoot } from './service.js';
-import { Recorder, runShoppers, STEPS } from './shoppers.js';
+import { Recorder, STEPS, startShopping } from './shoppers.js';
 import { byStep, round, type TtfbCell } from './stats.js';
 
 export interface RunOptions {
@@ -134,14 +134,9 @@ async function buildService(log: (line: string) => void): Promise<void> {
 
 async function phase(lab: Lab, recorder: Recorder, name: string, seconds: number, shoppers: number): Promise<void> {
   recorder.phase = name;
-  let release!: () => void;
-  const stop = new Promise<void>((r) => {
-    release = r;
-  });
-  const running = runShoppers(POPULATIONS, shoppers, lab, recorder, stop);
+  const shopping = startShopping(POPULATIONS, shoppers, lab, recorder);
   await sleep(seconds * 1000);
-  release();
-  await running;
+  await shopping.stop();
 }
 
 /** The commit the service ran from (LAB_SERVICE_COMMIT when LAB_SERVICE_ROOT is an export without .git). */

@@ -211,7 +211,7 @@ export class Shopper {
 }
 
 /** Runs `perPopulation` shoppers of each population until `stop` resolves, each doing journeys back to back. */
-export async function runShoppers(
+async function runShoppers(
   populations: readonly Population[],
   perPopulation: number,
   directions: Directions,
@@ -230,4 +230,24 @@ export async function runShoppers(
       while (!stopped) await s.journey();
     }),
   );
+}
+
+/** Starts shoppers as runShoppers does; `stop()` lets each finish its journey and resolves when all have. */
+export function startShopping(
+  populations: readonly Population[],
+  perPopulation: number,
+  directions: Directions,
+  recorder: Recorder,
+): { stop(): Promise<void> } {
+  let release!: () => void;
+  const stopped = new Promise<void>((r) => {
+    release = r;
+  });
+  const shopping = runShoppers(populations, perPopulation, directions, recorder, stopped);
+  return {
+    stop() {
+      release();
+      return shopping;
+    },
+  };
 }
