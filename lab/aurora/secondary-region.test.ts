@@ -139,4 +139,25 @@ describe('the service in a secondary region, under real replica lag', () => {
     // the checkouts fell back (each instance finds out on its own first checkout).
     expect([a.deps.orders.checkoutPath, b.deps.orders.checkoutPath]).toContain('transaction');
   });
+
+  // Runs last: every statement the flows above sent (Prisma's, node-postgres's, the readiness probe's).
+  it('sends nothing write forwarding refuses: its writes are forwarded, its plain reads answered locally', async () => {
+    expect((await a.inject({ url: '/ready' })).statusCode).toBe(200);
+    const seen = [...endpoint.stats.seen];
+    const kinds = new Set(seen.map(([, kind]) => kind));
+    expect(seen.filter(([, kind]) => kind === 'refuse')).toEqual([]);
+    expect(endpoint.stats.refused).toEqual([]);
+    expect(kinds).toEqual(new Set(['read', 'forward', 'begin', 'end']));
+    const forwarded = seen.filter(([, kind]) => kind === 'forward').map(([sql]) => sql);
+    for (const write of [
+      'INSERT INTO "public"."users"',
+      'UPDATE products SET stock = stock WHERE false',
+      'FOR UPDATE',
+    ]) {
+      expect(
+        forwarded.some((sql) => sql.includes(write)),
+        write,
+      ).toBe(true);
+    }
+  });
 });

@@ -75,6 +75,8 @@ export interface EndpointStats {
   refused: { sql: string; reason: string }[];
   /** Milliseconds reads spent waiting for the replica, per consistency mode. */
   waitedMs: Record<ConsistencyMode, number[]>;
+  /** Every distinct SQL text classified while forwarding, with what it was classified as. */
+  seen: Map<string, StatementClass['kind']>;
 }
 
 const FEATURE_NOT_SUPPORTED = '0A000';
@@ -234,6 +236,7 @@ export class WriteForwardingEndpoint {
     forwarded: 0,
     refused: [],
     waitedMs: { off: [], eventual: [], session: [], global: [] },
+    seen: new Map(),
   };
 
   constructor(readonly options: EndpointOptions) {
@@ -384,14 +387,20 @@ class Session {
     return this.writerOpening;
   }
 
+  private classifyText(text: string): StatementClass {
+    const cls = classify(text, { writingSelect: this.opts.writingSelect });
+    this.endpoint.stats.seen.set(text, cls.kind);
+    return cls;
+  }
+
   /** The class of a batch: every Parse/Query in it, or the remembered class of the statement it binds. */
   private classOf(batch: Message[]): StatementClass {
     const classes: StatementClass[] = [];
     for (const m of batch) {
-      if (m.type === 'Q') classes.push(classify(queryText(m), { writingSelect: this.opts.writingSelect }));
+      if (m.type === 'Q') classes.push(this.classifyText(queryText(m)));
       else if (m.type === 'P') {
         const { name, text } = parseFields(m);
-        const cls = classify(text, { writingSelect: this.opts.writingSelect });
+        const cls = this.classifyText(text);
         if (name) this.statements.set(name, { cls, parse: m });
         classes.push(cls);
       } else if (m.type === 'B' || m.type === 'D' || m.type === 'C') {

@@ -1,15 +1,14 @@
 // The checkout's fallback, made only of statements AWS documents as forwarded by Aurora write forwarding
-// (SELECT … FOR SHARE / FOR UPDATE, UPDATE, INSERT, INSERT … SELECT, inside BEGIN … COMMIT in READ COMMITTED;
+// (SELECT … FOR SHARE / FOR UPDATE, and one multipart INSERT, inside BEGIN … COMMIT in READ COMMITTED;
 // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-postgresql-write-forwarding-limitations.html).
 // The one-statement checkout (checkout.ts) is a top-level SELECT over data-modifying CTEs, a shape no AWS list
 // names: if a secondary runs it locally (SQLSTATE 25006, a read-only transaction) or refuses it (0A000), the
 // orders repository switches to this transaction for good. It gives the same guarantees with plain statements:
 // the key's earlier order is read with a locking read (so it is read on the writer, never from a lagging
 // replica), the products are locked in id order, stock and currencies are judged on the locked rows, and the
-// guarded UPDATE and the INSERTs run only when all is well. Each statement is one round trip to the writer:
-// six in all (the lock, the existing-order read, the stock update, the order, its items, COMMIT) against one;
-// BEGIN itself moves to the writer with the first forwarded statement. A replay costs three (lock, read,
-// COMMIT).
+// writes run only when all is well, as one multipart DML statement. Each statement is one round trip to the
+// writer: four in all (the lock, the existing-order read, the writes, COMMIT) against one; BEGIN itself moves to
+// the writer with the first forwarded statement. A replay costs three (lock, read, COMMIT).
 import type pg from 'pg';
 import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
 import { DatabaseUnavailableError, databaseUnavailable } from '../errors.js';
@@ -90,31 +89,34 @@ export async function checkoutTransaction(
       await client.query('ROLLBACK');
       return answer({ short_product_id: short ?? null, mixed_currencies: mixed, total_too_large: tooLarge });
     }
-    await client.query(
-      `UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS w(product_id, quantity)
-        WHERE p.id = w.product_id`,
-      [productIds, quantities],
-    );
-    const { rows: orders } = await client.query<{
+    // One DML statement for the three writes: a top-level INSERT whose CTEs update the stock and insert the
+    // order, i.e. the "DML statements [that] might consist of multiple parts" AWS forwards whole (limitations
+    // page above), one round trip instead of three. Data-modifying CTEs all see the statement's snapshot and the
+    // order row is there when the items' foreign key is checked (at the end of the statement).
+    const { rows: placed } = await client.query<{
       id: string;
       status: string;
       total_cents: number;
       currency: string;
       created_at: Date;
     }>(
-      `INSERT INTO orders (id, user_id, total_cents, currency, idempotency_key)
-       VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4::varchar)
-       RETURNING id, status, total_cents, currency, created_at`,
-      [userId, total, locked[0]!.currency, idempotencyKey],
+      `WITH sold AS (
+         UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[]) AS w(product_id, quantity)
+          WHERE p.id = w.product_id
+         RETURNING p.id, p.name, p.price_cents, w.quantity
+       ), placed AS (
+         INSERT INTO orders (id, user_id, total_cents, currency, idempotency_key)
+         VALUES (gen_random_uuid(), $3::uuid, $4, $5, $6::varchar)
+         RETURNING id, status, total_cents, currency, created_at
+       )
+       INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity)
+       SELECT placed.id, sold.id, sold.name, sold.price_cents, sold.quantity FROM placed, sold
+       RETURNING order_id AS id, (SELECT status FROM placed), (SELECT total_cents FROM placed),
+                 (SELECT currency FROM placed), (SELECT created_at FROM placed)`,
+      [productIds, quantities, userId, total, locked[0]!.currency, idempotencyKey],
     );
-    const order = orders[0]!;
-    await client.query(
-      `INSERT INTO order_items (order_id, product_id, name, unit_price_cents, quantity)
-       SELECT $1::uuid, w.product_id, p.name, p.price_cents, w.quantity
-         FROM unnest($2::uuid[], $3::int[]) AS w(product_id, quantity) JOIN products p ON p.id = w.product_id`,
-      [order.id, productIds, quantities],
-    );
+    const order = placed[0]!;
     await client.query('COMMIT');
     return answer({
       created: true,
