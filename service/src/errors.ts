@@ -193,20 +193,18 @@ export function databaseUnavailable(err: Error): boolean {
 }
 
 /**
- * A database failure seen by code that talks to node-postgres directly (the fallback checkout's transaction),
- * where the error is not a Prisma one: the caller has judged it with databaseUnavailable and wraps it.
+ * For code that talks to node-postgres directly (the catalog page, the fallback checkout), whose errors are not
+ * Prisma's and so are not classified by the error handler: a database failure becomes the 503 error, anything
+ * else (a refusal such as 25006, a constraint) passes through unchanged.
  */
-export class DatabaseUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
+export function asDependencyFailure(err: unknown): unknown {
+  return err instanceof Error && databaseUnavailable(err) ? new DependencyUnavailableError('database', err) : err;
 }
 
 /** Which dependency an unexpected error says is unavailable, if any (then the answer is 503, not 500). */
 export function dependencyOf(err: unknown): Dependency | undefined {
   const chain = causeChain(err);
   if (chain.some((e) => REDIS_UNAVAILABLE.some((RedisError) => e instanceof RedisError))) return 'redis';
-  if (chain.some((e) => e instanceof DatabaseUnavailableError)) return 'database';
   if (chain.some((e) => e instanceof Error && isPrismaError(e) && databaseUnavailable(e))) return 'database';
   return undefined;
 }

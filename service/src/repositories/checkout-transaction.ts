@@ -11,7 +11,7 @@
 // the writer with the first forwarded statement. A replay costs three (lock, read, COMMIT).
 import type pg from 'pg';
 import { ORDER_TOTAL_MAX_CENTS } from '../domain/order-total.js';
-import { DatabaseUnavailableError, databaseUnavailable } from '../errors.js';
+import { asDependencyFailure } from '../errors.js';
 import type { CheckoutRow } from './checkout.js';
 
 interface LockedProduct {
@@ -39,8 +39,8 @@ export async function checkoutTransaction(
   productIds: string[],
   quantities: number[],
 ): Promise<CheckoutRow> {
-  const client = await pool.connect().catch((err: Error) => {
-    throw databaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
+  const client = await pool.connect().catch((err: unknown) => {
+    throw asDependencyFailure(err);
   });
   let broken = false;
   // A checked-out client has no pool listener: a connection lost between two statements (a failover, a cut
@@ -141,8 +141,7 @@ export async function checkoutTransaction(
     // A lost connection or an unavailable database is a 503 like on the one-statement path (Prisma's errors
     // are classified in errors.ts; these come from node-postgres itself). Refusals (25006, 0A000) and domain
     // answers pass through unchanged.
-    if (err instanceof Error && databaseUnavailable(err)) throw new DatabaseUnavailableError(err);
-    throw err;
+    throw asDependencyFailure(err);
   } finally {
     // A connection whose ROLLBACK failed (or that was lost) is not handed to the next request.
     client.removeListener('error', onError);

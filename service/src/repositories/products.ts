@@ -2,7 +2,7 @@
 // invalidates the cached views it changed. Writes live here and only here, so no write path can forget the cache.
 import { type Cache, Cached, RawJson } from '../cache.js';
 import type { Database } from '../db.js';
-import { AlreadyExistsError, DependencyUnavailableError, databaseUnavailable, NotFoundError } from '../errors.js';
+import { AlreadyExistsError, asDependencyFailure, NotFoundError } from '../errors.js';
 import type { Product as ProductRow } from '../generated/prisma/client.js';
 import type { CreateProduct, Product, ProductPage, UpdateProduct } from '../schemas/products.js';
 import { createListCursors } from './list-cursor.js';
@@ -84,7 +84,7 @@ export function createProductRepository(
       return new RawJson(`{"items":[${items}],"nextCursor":${next}}`);
     } catch (err) {
       // Not through Prisma, so the error handler cannot tell this pg failure from another client's: say it here.
-      throw err instanceof Error && databaseUnavailable(err) ? new DependencyUnavailableError('database', err) : err;
+      throw asDependencyFailure(err);
     }
   }
 
