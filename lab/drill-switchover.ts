@@ -54,8 +54,16 @@ async function waitForReplay(lab: Lab, region: Region, target: bigint, ms: numbe
   }
 }
 
-/** One switchover from the current writer's region to `to`; marks each step on `mark`. */
-export async function switchover(lab: Lab, to: Region, catchUpMs: number, mark: (step: string) => void): Promise<void> {
+/**
+ * One switchover from the current writer's region to `to`; marks each step on `mark`. Resolves with the moment
+ * the new writer took over (epoch ms): orders acknowledged after it were placed through the new roles.
+ */
+export async function switchover(
+  lab: Lab,
+  to: Region,
+  catchUpMs: number,
+  mark: (step: string) => void,
+): Promise<number> {
   const from = lab.writer;
   if (from === to) throw new Error(`${to} is already the writer`);
   const old = lab.server(from);
@@ -74,9 +82,11 @@ export async function switchover(lab: Lab, to: Region, catchUpMs: number, mark: 
   lab.replicationLink.retarget(next.port);
   lab.endpoints[to].setRole({ port: next.port }, null);
   lab.endpoints[from].setRole({ port: old.port }, { port: lab.writeLink.port });
+  const promotedAt = Date.now();
   mark(`${to} promoted: its reader endpoint leads to the writer, ${from}'s forwards to it`);
   await old.startAsStandby(lab.replicationLink.port, from);
   mark(`${from}'s database follows ${to} as a secondary (reads in ${from} served locally again)`);
+  return promotedAt;
 }
 
 async function leg(
@@ -96,11 +106,7 @@ async function leg(
   const steps: SwitchoverLeg['steps'] = [];
   const mark = (at: string) => steps.push({ at, afterSeconds: round((Date.now() - t0) / 1000, 2) });
   log(`drill 4: switchover ${from} → ${to}`);
-  let promotedAt = Number.POSITIVE_INFINITY;
-  await switchover(lab, to, timing.catchUpMs, (step) => {
-    mark(step);
-    if (step.includes('promoted')) promotedAt = Date.now();
-  });
+  const promotedAt = await switchover(lab, to, timing.catchUpMs, mark);
   await lab.router.waitFor(from, true, 60_000);
   mark(`router: ${from} healthy again`);
   await sleep(timing.tailMs);

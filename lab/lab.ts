@@ -10,8 +10,8 @@
 //
 // Each region's instances have DATABASE_URL = their own reader endpoint with write forwarding and
 // DATABASE_READ_URL = their own database, as infra/region/index.ts gives them (there both are the reader
-// endpoint; the lab's DATABASE_READ_URL skips the emulator, which would answer those plain reads the same way); a switchover or failover changes
-// what the endpoints lead to (`setRole`), never the service's configuration.
+// endpoint; the lab's DATABASE_READ_URL skips the emulator, which would answer those plain reads the same way).
+// A switchover or failover changes what the endpoints lead to (`setRole`), never the service's configuration.
 import pg from 'pg';
 import { applyMigrations, ensureDatabase } from '../prisma/migrate.js';
 import { seed } from '../prisma/seed.js';
@@ -27,11 +27,6 @@ import type { Directions } from './shoppers.js';
 export interface LabSetup {
   rtt: RttTable;
   health: HealthPolicy;
-  /**
-   * What the emulated write forwarding does with a top-level SELECT whose CTEs write (checkout's one-statement
-   * path): AWS documents neither, so the lab runs both (lab/london-checkout.ts).
-   */
-  writingSelect?: WritingSelect;
   log: (line: string) => void;
 }
 
@@ -82,15 +77,15 @@ export class Lab implements Directions {
       undo.push(async () => replicationLink?.close());
       const writeLink = await new Link('Mumbai↔London writes', rtt.interRegion(), cluster.primary.port).listen();
       undo.push(() => writeLink.close());
-      const writingSelect = setup.writingSelect ?? 'forward';
       // The cluster parameter group's consistency mode is Aurora's default (session); the service asks for
-      // global on the connections that must see a write (service/src/db.ts).
+      // global on the connections that must see a write (service/src/db.ts). The one-statement checkout starts
+      // forwarded; run.ts measures it, then switches to refusing it (setWritingSelect).
       const endpoint = (name: string, local: PostgresServer, writer: number | null) =>
         new WriteForwardingEndpoint({
           name,
           local: { port: local.port },
           writer: writer === null ? null : { port: writer },
-          writingSelect,
+          writingSelect: 'forward',
           defaultMode: 'session',
         }).listen();
       const endpoints = {
@@ -140,7 +135,7 @@ export class Lab implements Directions {
   /** The database server that is the writer now (drills 2 and 4 change it). */
   writer: 'mumbai' | 'london' = 'mumbai';
 
-  /** Region whose database server is `server`. */
+  /** The database server of `region`. */
   server(region: RegionName): PostgresServer {
     return region === 'mumbai' ? this.cluster.primary : this.cluster.replica;
   }
@@ -149,7 +144,10 @@ export class Lab implements Directions {
     return this.server(this.writer).url();
   }
 
-  /** What both regions' write forwarding does with a SELECT whose CTEs write (see LabSetup.writingSelect). */
+  /**
+   * What both regions' write forwarding does with a top-level SELECT whose CTEs write (checkout's one-statement
+   * path): AWS documents neither, so the lab runs both (run.ts, london-checkout.ts).
+   */
   setWritingSelect(mode: WritingSelect): void {
     for (const e of Object.values(this.endpoints)) e.options.writingSelect = mode;
   }
