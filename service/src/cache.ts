@@ -226,12 +226,14 @@ export function createCache(options: CacheOptions) {
     for (const [id, entry] of l1) if (t >= entry.staleUntil) drop(id);
   }
 
+  /** Whether L1 entry `id` is key `k` itself or, for a hash, one of its fields. */
+  const belongsTo = (id: string, k: string) => id === k || id.startsWith(k + SEPARATOR);
+
   /** Drops `keys` (and every field of those that are hashes) from this process's L1. */
   function forgetLocally(keys: string[]): void {
     for (const k of keys) {
       generations.set(k, generation(k) + 1);
-      drop(k);
-      for (const id of l1.keys()) if (id.startsWith(k + SEPARATOR)) drop(id);
+      for (const id of l1.keys()) if (belongsTo(id, k)) drop(id);
     }
   }
 
@@ -241,7 +243,7 @@ export function createCache(options: CacheOptions) {
     for (const k of keys) {
       generations.set(k, generation(k) + 1);
       for (const [id, entry] of l1) {
-        if (id !== k && !id.startsWith(k + SEPARATOR)) continue;
+        if (!belongsTo(id, k)) continue;
         entry.freshUntil = Math.min(entry.freshUntil, t);
         entry.checkAt = t; // the next read starts the refresh
       }
