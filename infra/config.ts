@@ -1,6 +1,7 @@
 // The one place the Pulumi program reads stack config. Every key is validated here, and a wrong value
 // stops `pulumi preview`/`up` with a message that names the key and what it accepts.
 import * as pulumi from '@pulumi/pulumi';
+import { hasLocalWriteForwarding } from './write-forwarding-versions.js';
 
 export const PROJECT = 'edgecart';
 
@@ -258,11 +259,8 @@ export function loadConfig(config: ConfigSource, aws: ConfigSource, stack: strin
       'an aurora-postgresql version 16.4 or later, such as 16.6',
       '16.6',
     );
-    // Local write forwarding, which the primary region's instances write through (infra/region/index.ts,
-    // serviceWriteEndpoint), exists from 16.4 in major 16 (Aurora User Guide, "Local write forwarding in Aurora
-    // PostgreSQL": "16.4 and higher 16 versions").
-    const [major, minor] = dbEngineVersion.split('.').map(Number) as [number, number];
-    if (major === 16 && minor < 4) {
+    // Local write forwarding, which the primary region's instances write through, is in 16.4 and later.
+    if (!hasLocalWriteForwarding(dbEngineVersion)) {
       throw new ConfigError(
         'dbEngineVersion',
         `got "${dbEngineVersion}": local write forwarding, which every region's writes rely on while its cluster is the primary, needs 16.4 or later`,

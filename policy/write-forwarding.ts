@@ -8,18 +8,8 @@
 // Without the first, a region's writes stop when its cluster is demoted; without the second, the primary region
 // cannot write at all through its reader endpoint.
 import type { ResourceValidationPolicy } from '@pulumi/policy';
+import { hasLocalWriteForwarding } from '../infra/write-forwarding-versions.js';
 import { T } from './types.js';
-
-/** The first minor of each major with local write forwarding (same guide). */
-export const LOCAL_WRITE_FORWARDING_SINCE: Record<number, number> = { 14: 13, 15: 8, 16: 4 };
-
-/** True when an aurora-postgresql `major.minor` has local write forwarding. */
-export function hasLocalWriteForwarding(version: string): boolean {
-  const [major, minor] = version.split('.').map(Number) as [number, number];
-  if (!Number.isInteger(major) || !Number.isInteger(minor)) return false;
-  const since = LOCAL_WRITE_FORWARDING_SINCE[major];
-  return since === undefined ? major > 16 : minor >= since;
-}
 
 export const globalMembersForwardWrites: ResourceValidationPolicy = {
   name: 'global-members-forward-writes',
