@@ -62,9 +62,6 @@ export const wafLogging: StackValidationPolicy = {
   },
 };
 
-const LOG_DELIVERY_SOURCE = 'aws:cloudwatch/logDeliverySource:LogDeliverySource';
-const LOG_DELIVERY = 'aws:cloudwatch/logDelivery:LogDelivery';
-
 export const cloudfrontAccessLogs: StackValidationPolicy = {
   name: 'cloudfront-access-logs',
   description:
@@ -73,8 +70,8 @@ export const cloudfrontAccessLogs: StackValidationPolicy = {
   // CloudFront Developer Guide, "Access logs (standard logs)"; standard logging (v2) is a CloudWatch Logs
   // delivery source (logType ACCESS_LOGS, resourceArn = the distribution) paired with a destination by a delivery.
   validateStack: ({ resources }, report) => {
-    const sources = ofType(resources, LOG_DELIVERY_SOURCE).filter((s) => s.props.logType === 'ACCESS_LOGS');
-    const deliveries = ofType(resources, LOG_DELIVERY);
+    const sources = ofType(resources, T.logDeliverySource).filter((s) => s.props.logType === 'ACCESS_LOGS');
+    const deliveries = ofType(resources, T.logDelivery);
     for (const distribution of ofType(resources, T.distribution)) {
       if (distribution.props.loggingConfig?.bucket) continue;
       const source = sources.find((s) =>

@@ -8,6 +8,8 @@ export const T = {
   securityGroupRule: 'aws:ec2/securityGroupRule:SecurityGroupRule',
   ingressRule: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
   launchTemplate: 'aws:ec2/launchTemplate:LaunchTemplate',
+  logDeliverySource: 'aws:cloudwatch/logDeliverySource:LogDeliverySource',
+  logDelivery: 'aws:cloudwatch/logDelivery:LogDelivery',
   instance: 'aws:ec2/instance:Instance',
   ebsVolume: 'aws:ebs/volume:Volume',
   rdsCluster: 'aws:rds/cluster:Cluster',
