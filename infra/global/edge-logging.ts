@@ -15,7 +15,10 @@ import type * as pulumi from '@pulumi/pulumi';
 import { ACCESS_LOG_RETENTION_DAYS } from '../log-bucket.js';
 
 /**
- * The fields delivered: CloudFront's standard log fields (the legacy file's `#Fields:` line, the names v2 takes),
+ * The fields delivered: CloudFront's standard log fields (the legacy file's `#Fields:` line, the names v2 takes:
+ * "Standard logging reference" applies its field list to v2 and legacy alike, and the JSON record CloudWatch Logs
+ * documents for a v2 delivery (CloudWatch Logs User Guide, transformation processor `parseCloudfront`) carries
+ * exactly these keys, `cs(Host)` and `x-host-header` included),
  * without `cs(Cookie)` (the session cookie would make the log a credential store; WAF's log redacts it too) and
  * the field-level-encryption fields (unused).
  */
