@@ -12,7 +12,13 @@ if [ "${RUN_MIGRATIONS:-false}" = "true" ]; then
   # migrate.mjs runs `prisma migrate deploy` with the server's certificate checked as the service checks it
   # (the URL's sslmode/sslrootcert, read by node-postgres's parser): Prisma's schema engine cannot verify a
   # CA without also verifying the host name, so it talks to Aurora through a verifying TLS hop (see the script).
-  DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
+  # SCHEMA_CHECK_DATABASE_URL: the region's own endpoint, where migrate.mjs first reads whether anything is
+  # pending, so an instance with nothing to migrate starts even when the writer is out of reach (a switchover).
+  if [ -n "${MIGRATION_DATABASE_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
+    SCHEMA_CHECK_DATABASE_URL=$DATABASE_URL DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
+  else
+    DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
+  fi
 fi
 
 exec "$@"

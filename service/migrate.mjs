@@ -13,6 +13,7 @@
 //
 // A URL without TLS settings (the local demo database) is passed to Prisma unchanged.
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -25,6 +26,8 @@ const parseConnectionString = createRequire(require.resolve('pg'))('pg-connectio
 /** PostgreSQL's SSLRequest message: length 8, code 80877103 (protocol docs, "SSL Session Encryption"). */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 const CONNECT_TIMEOUT_MS = 10_000;
+/** In the image: /app/prisma/migrations, beside /app/service/migrate.mjs (service/Dockerfile). */
+const MIGRATIONS_DIR = new URL('../prisma/migrations/', import.meta.url);
 /** URL parameters about TLS: the proxy applies them, Prisma must not see them. */
 const TLS_PARAMETERS = ['ssl', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslaccept', 'uselibpqcompat'];
 
@@ -117,11 +120,56 @@ function runPrisma(databaseUrl) {
   });
 }
 
+/** The migrations this image carries (prisma/migrations/<name>/migration.sql), by name. */
+export function migrationsInImage(dir = process.env.MIGRATIONS_DIR || fileURLToPath(MIGRATIONS_DIR)) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${dir}/${entry.name}/migration.sql`))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * The image's migrations not yet recorded as applied, read on `url` (the region's own endpoint: a replica of the
+ * writer in every region), or undefined when that cannot be told (no table yet, no answer): then only the writer
+ * can say. Prisma's rule: applied means finished and not rolled back.
+ */
+export async function pendingMigrations(url, names = migrationsInImage()) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return names.filter((name) => !applied.has(name));
+  } catch (error) {
+    log(`cannot read the applied migrations on the regional endpoint (${error.message}): asking the writer`);
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
     log('DATABASE_URL is required to migrate');
     return 2;
+  }
+  // Nothing to migrate, said by the region's own database: start without reaching the writer. After a
+  // switchover the global writer endpoint leads into another region's VPC, which this one has no path to
+  // (docs/deploy.md, "Switchover"): an instance replaced, scaled out or released there with no new migration
+  // must still start. A release that does carry a migration still needs the writer, and fails here until it can
+  // reach it (the refresh then rolls back: docs/deploy.md, "Releasing during a switchover").
+  const regionalUrl = process.env.SCHEMA_CHECK_DATABASE_URL;
+  if (regionalUrl) {
+    const pending = await pendingMigrations(regionalUrl);
+    if (pending?.length === 0) {
+      log('nothing to migrate: every migration of this image is applied (read on the regional endpoint)');
+      return 0;
+    }
+    if (pending) log(`pending: ${pending.join(', ')}`);
   }
   if (!tlsOptionsOf(url)) return runPrisma(url);
   const proxy = await startVerifyingProxy(url);
