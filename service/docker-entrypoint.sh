@@ -15,7 +15,8 @@ if [ "${RUN_MIGRATIONS:-false}" = "true" ]; then
   # SCHEMA_CHECK_DATABASE_URL: the region's own endpoint, where migrate.mjs first reads whether anything is
   # pending, so an instance with nothing to migrate starts even when the writer is out of reach (a switchover).
   if [ -n "${MIGRATION_DATABASE_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
-    SCHEMA_CHECK_DATABASE_URL=$DATABASE_URL DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
+    regional_url=$DATABASE_URL
+    SCHEMA_CHECK_DATABASE_URL=$regional_url DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
   else
     DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
   fi
