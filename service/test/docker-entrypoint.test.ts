@@ -68,7 +68,7 @@ describe('docker-entrypoint.sh', () => {
     expect(err).toMatch(/DATABASE_URL is required/);
   });
 
-  describe('with the region\'s own database (a replica of the writer)', () => {
+  describe("with the region's own database (a replica of the writer)", () => {
     let db: TestDatabase;
     // A writer nobody can reach (TEST-NET-1, RFC 5737), as the global writer endpoint is from Mumbai after a
     // switchover; and a prisma that would fail if it ran.
