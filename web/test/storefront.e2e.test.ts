@@ -218,6 +218,28 @@ describe('storefront in a browser', () => {
     await count(page.locator('table.orders tbody tr')).toBe(1);
   });
 
+  it('checks out one cart from two tabs at once: one order, and both tabs show it', async () => {
+    const product = catalog[2]!;
+    // The context's request API shares the tabs' cookies: the same shopper, the same session, the same cart.
+    expect(
+      (await context.request.put(`${shop.baseUrl}/api/cart/items/${product.id}`, { data: { quantity: 1 } })).status(),
+    ).toBe(200);
+    const second = await newShopperPage(context);
+    for (const tab of [page, second]) {
+      await tab.goto(`${shop.baseUrl}/cart`);
+      await visible(tab.getByRole('button', { name: 'Place order' }));
+    }
+    await Promise.all([page, second].map((tab) => tab.getByRole('button', { name: 'Place order' }).click()));
+    for (const tab of [page, second]) {
+      await visible(tab.getByRole('heading', { level: 1, name: 'Thank you, your order is placed' }));
+    }
+    expect(new URL(second.url()).pathname).toBe(new URL(page.url()).pathname);
+    await second.close();
+    // The history holds the first order and this one: the second tab made none.
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await count(page.locator('table.orders tbody tr')).toBe(2);
+  });
+
   it('fits a phone screen', async () => {
     const phone = await browser.newContext({ locale: LOCALE, viewport: { width: 390, height: 844 }, isMobile: true });
     const p = await newShopperPage(phone);

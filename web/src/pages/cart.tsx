@@ -1,11 +1,11 @@
-// The cart and checkout. A checkout carries an Idempotency-Key that stays the same until the cart changes,
-// so a double click or a retry after a lost answer never places a second order.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+// The cart and checkout. The service keys a checkout by the cart's identity and revision (api.placeOrder), so a
+// double click, a retry after a lost answer or a second tab never places a second order.
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api.js';
 import { ErrorMessage, Loading, ProductImage, useTitle } from '../components/bits.js';
 import { formatMoney } from '../format.js';
 import { focusOnArrival, navigate } from '../router.js';
-import { cachedProduct, loadProduct, newIdempotencyKey, useShop } from '../shop.js';
+import { cachedProduct, loadProduct, useShop } from '../shop.js';
 import type { CartLine, Product } from '../types.js';
 import { MAX_QUANTITY } from './product.js';
 
@@ -81,9 +81,6 @@ export function CartPage() {
   const [error, setError] = useState<string | null>(null);
   const [shortId, setShortId] = useState<string | null>(null);
   const [placing, setPlacing] = useState(false);
-  // A new key whenever the cart's content changes; the same one for retries of the same cart.
-  const contentKey = cart ? cart.items.map((l) => `${l.productId}:${l.quantity}`).join(',') : '';
-  const idempotencyKey = useMemo(() => newIdempotencyKey(), [contentKey]);
 
   useEffect(() => {
     if (!cart) return;
@@ -115,7 +112,7 @@ export function CartPage() {
     setError(null);
     setShortId(null);
     try {
-      const order = await api.placeOrder(idempotencyKey);
+      const order = await api.placeOrder();
       await shop.refreshCart();
       shop.announce('Order placed.');
       navigate(`/orders/${order.id}?placed=1`);
