@@ -107,8 +107,9 @@ export class ServiceInstance {
           AUTH_RATE_LIMIT_MAX: '0',
           // No internal listener: the router probes /health and /ready on the instance's one port (issue #23).
           INTERNAL_PORT: '0',
-          // Shoppers reuse their accounts all run long: no per-customer purchase cap (issue #23).
-          CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '0',
+          // Shoppers reuse their accounts all run long: a per-customer cap none of them reaches, so its query
+          // still runs on every checkout as in production (issue #23) and the figures include its cost.
+          CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '1000000',
           SESSION_SECRET: 'edgecart-lab-session-secret-0123456789abcdef',
           ...env,
           PORT: String(port),

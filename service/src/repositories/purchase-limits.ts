@@ -1,10 +1,11 @@
 // The per-customer cap of issue #23 ("denial of inventory": with no payment, a few accounts could order all the
 // stock): units of each product a customer ordered within the last 24 hours. A separate, small query beside the
-// checkout statement (checkout.ts stays one statement); on the regional reader unless the session wrote within
-// the read-your-writes window, when it goes to the writer, so a customer's own latest order always counts. Two
-// checkouts of one customer racing on different instances within the replica's lag can each pass: the cap is
-// a deterrent bounded by one order's per-order cap, not an accounting rule (a shop with payments reserves stock,
-// docs/api.md).
+// checkout statement (checkout.ts stays one statement), on the regional reader: one round trip inside the region,
+// never one to the primary (the consistent path would wait for the primary's commit point, a cross-region round
+// trip plus the replica's lag, on every checkout of a secondary region). The price: the customer's orders of the
+// last replica lag (Aurora: typically under a second) are not counted yet, so checkouts of one customer within
+// that lag can each pass. The cap is a deterrent bounded by the per-order cap of the orders in that window, not
+// an accounting rule (a shop with payments reserves stock, docs/api.md).
 import type { Database } from '../db.js';
 import { PurchaseLimitError } from '../errors.js';
 
@@ -24,7 +25,7 @@ export function createPurchaseLimits(db: Database, limits: PurchaseLimits) {
         }
       }
       if (limits.perCustomerPerDay === 0) return;
-      const client = db.consistent;
+      const client = db.reader;
       // The order a retry of this key made is not counted: the retry must get that order back, not a refusal.
       const rows = await client.$queryRaw<{ product_id: string; units: bigint }[]>`
         SELECT oi.product_id::text AS product_id, sum(oi.quantity) AS units
