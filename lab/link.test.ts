@@ -110,4 +110,37 @@ describe('Link', () => {
     const after = await open(link.port);
     expect((await exchange(after, 'back')).answer).toBe('ok:back');
   });
+
+  it('holds the server\'s bytes back by the extra delay, and keeps their order when the delay drops', async () => {
+    // A server that streams numbered chunks, as a primary streams WAL to its replica.
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', async () => {
+        for (let i = 0; i < 40; i++) {
+          socket.write(`${i},`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const link = await new Link('replication', 20, (server.address() as { port: number }).port).listen();
+    links.push(link);
+    link.extraDownstreamDelayMs = 300;
+    const c = await open(link.port);
+    let received = '';
+    let firstAt = 0;
+    const started = performance.now();
+    c.socket.on('data', (d) => {
+      if (!firstAt) firstAt = performance.now() - started;
+      received += d.toString();
+    });
+    c.socket.write('start');
+    // Half way through the stream the extra delay goes: later chunks are due sooner than earlier ones.
+    await new Promise((r) => setTimeout(r, 100));
+    link.extraDownstreamDelayMs = 0;
+    await expect.poll(() => received.split(',').length, { timeout: 5_000 }).toBe(41);
+    expect(firstAt).toBeGreaterThanOrEqual(300 + 18);
+    expect(received).toBe(`${Array.from({ length: 40 }, (_, i) => i).join(',')},`);
+  });
 });

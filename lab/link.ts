@@ -12,9 +12,16 @@ import { listenOnLoopback } from './loopback.js';
 
 export type LinkState = 'up' | 'partitioned';
 
+interface Held {
+  at: number;
+  deliver: () => void;
+}
+
 interface Pair {
   client: Socket;
   upstream: Socket;
+  /** Chunks held in each direction, in the order they came, each with when it is due. */
+  held: { up: Held[]; down: Held[] };
   /** Who sent the last burst: a server reply after a client burst closes one round trip. */
   last: 'client' | 'server' | 'none';
   roundTrips: number;
@@ -26,6 +33,12 @@ export class Link {
   private state: LinkState = 'up';
   private total = 0;
   port = 0;
+  /**
+   * Extra one-way delay of the server→client direction, on top of half the RTT (0 by default). On the replication
+   * link it holds the WAL back, so the replica lags by that much more than the network alone makes it: Aurora's
+   * replica lag is its own (storage apply), not the forwarding path's RTT. Changed at any time; bytes keep order.
+   */
+  extraDownstreamDelayMs = 0;
 
   constructor(
     readonly name: string,
@@ -73,13 +86,13 @@ export class Link {
     const upstream = connect({ host: this.targetHost, port: this.targetPort });
     upstream.setNoDelay(true);
     upstream.on('error', () => upstream.destroy());
-    const pair: Pair = { client, upstream, last: 'none', roundTrips: 0 };
+    const pair: Pair = { client, upstream, last: 'none', roundTrips: 0, held: { up: [], down: [] } };
     this.pairs.add(pair);
     const half = this.rttMs / 2;
     client.on('data', (chunk: Buffer) => {
       if (this.state !== 'up') return; // dropped on the cut path
       pair.last = 'client';
-      this.later(half, () => upstream.writable && upstream.write(chunk));
+      this.inOrder(pair, 'up', half, () => upstream.writable && upstream.write(chunk));
     });
     upstream.on('data', (chunk: Buffer) => {
       if (this.state !== 'up') return;
@@ -88,21 +101,39 @@ export class Link {
         this.total++;
       }
       pair.last = 'server';
-      this.later(half, () => client.writable && client.write(chunk));
+      this.inOrder(pair, 'down', half + this.extraDownstreamDelayMs, () => client.writable && client.write(chunk));
     });
-    // A close travels the link too: half an RTT later the other side sees it.
+    // A close travels the link too: half an RTT later the other side sees it, behind every byte still held.
     const close = () => {
       this.pairs.delete(pair);
-      this.later(half, () => {
-        client.destroy();
-        upstream.destroy();
-      });
+      this.inOrder(pair, 'up', half, () =>
+        this.inOrder(pair, 'down', 0, () => {
+          client.destroy();
+          upstream.destroy();
+        }),
+      );
     };
     client.once('close', close);
     upstream.once('close', close);
   }
 
-  // Timers of equal duration fire in the order they were set, so bytes keep their order in each direction.
+  /**
+   * Delivers `ms` from now, but never before the chunk held before it in that direction: one FIFO and one timer per
+   * direction, because timers of different durations are not guaranteed to fire in deadline order when the delay
+   * changes (extraDownstreamDelayMs), and a reordered chunk would corrupt the stream.
+   */
+  private inOrder(pair: Pair, direction: 'up' | 'down', ms: number, deliver: () => void): void {
+    if (ms <= 0 && pair.held[direction].length === 0) return deliver();
+    const queue = pair.held[direction];
+    queue.push({ at: performance.now() + ms, deliver });
+    if (queue.length > 1) return; // the timer of the chunk ahead is running
+    const drain = () => {
+      while (queue.length > 0 && queue[0]!.at <= performance.now()) queue.shift()!.deliver();
+      if (queue.length > 0) this.later(queue[0]!.at - performance.now(), drain);
+    };
+    this.later(ms, drain);
+  }
+
   private later(ms: number, fn: () => void): void {
     if (ms <= 0) fn();
     else setTimeout(fn, ms).unref();

@@ -85,7 +85,10 @@ export function markdown(r: LabReport): string {
   lines.push(
     `| order in \`GET /api/orders/:id\` and the history on the next requests (each on the other instance) ${both((x) => `${x.readYourWrites} of ${x.runs.length}`)}`,
   );
-  lines.push(`| replica had the order after (ms, median) ${both((x) => ms(x.replicaLagMs))}`);
+  lines.push(
+    `| of those, asked for before London's replica had the order (replica held ${c.oneStatement.heldLagMs} ms behind) ${both((x) => `${x.readsUnderLag} of ${x.runs.length}`)}`,
+  );
+  lines.push(`| replica had the order after the answer (ms, median) ${both((x) => ms(x.replicaLagMs))}`);
   lines.push('');
   lines.push('## Read your own writes in London');
   lines.push('');
