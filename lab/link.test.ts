@@ -111,7 +111,7 @@ describe('Link', () => {
     expect((await exchange(after, 'back')).answer).toBe('ok:back');
   });
 
-  it('holds the server\'s bytes back by the extra delay, and keeps their order when the delay drops', async () => {
+  it("holds the server's bytes back by the extra delay, and keeps their order when the delay drops", async () => {
     // A server that streams numbered chunks, as a primary streams WAL to its replica.
     const server = createServer((socket) => {
       socket.on('error', () => {});

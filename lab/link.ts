@@ -123,7 +123,10 @@ export class Link {
    * changes (extraDownstreamDelayMs), and a reordered chunk would corrupt the stream.
    */
   private inOrder(pair: Pair, direction: 'up' | 'down', ms: number, deliver: () => void): void {
-    if (ms <= 0 && pair.held[direction].length === 0) return deliver();
+    if (ms <= 0 && pair.held[direction].length === 0) {
+      deliver();
+      return;
+    }
     const queue = pair.held[direction];
     queue.push({ at: performance.now() + ms, deliver });
     if (queue.length > 1) return; // the timer of the chunk ahead is running
