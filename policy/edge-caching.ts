@@ -4,12 +4,13 @@
 //   CloudFront cache answers marked `no-store`/`private`/`no-cache` for that long (CloudFront Developer Guide,
 //   "Manage how long content stays in the cache (expiration)": "Origin adds Cache-Control: no-cache, no-store,
 //   and/or private … Minimum TTL > 0: CloudFront caches objects for the value of the CloudFront minimum TTL").
-// - `no-cached-cookie-paths`: for every path whose answer can set a cookie (infra/global/edge-caching.ts,
-//   COOKIE_SETTING_PATHS), the behaviour CloudFront picks for it (ordered behaviours first-match, then the default)
-//   does not cache: the managed CachingDisabled policy, or a policy of the stack whose Maximum TTL is 0. A policy
-//   the pack cannot see (an id unknown in a first preview) counts as caching.
+// - `no-cached-cookie-paths`: for every route whose answer can set a cookie (infra/global/edge-caching.ts,
+//   COOKIE_SETTING_ROUTES), the behaviour CloudFront picks for its path (ordered behaviours first-match, then the
+//   default) does not cache it: the route's method is not among the behaviour's `cachedMethods` (CloudFront never
+//   keeps a POST), or the behaviour uses the managed CachingDisabled policy or a policy of the stack whose Maximum
+//   TTL is 0. A policy the pack cannot see (an id unknown in a first preview) counts as caching.
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
-import { COOKIE_SETTING_PATHS, pathPatternMatches } from '../infra/global/edge-caching.js';
+import { COOKIE_SETTING_ROUTES, examplePath, pathPatternMatches } from '../infra/global/edge-caching.js';
 import { ofType, T } from './types.js';
 
 /**
@@ -36,6 +37,7 @@ interface Behaviour {
   pathPattern?: string;
   cachePolicyId?: string;
   maxTtl?: number;
+  cachedMethods?: string[];
 }
 
 /** Whether a behaviour may keep an answer: false only for what is known not to cache. */
@@ -58,14 +60,17 @@ export const noCachedCookiePaths: StackValidationPolicy = {
     }
     for (const d of ofType(resources, T.distribution)) {
       const ordered: Behaviour[] = d.props.orderedCacheBehaviors ?? [];
-      for (const path of COOKIE_SETTING_PATHS) {
+      for (const { method, url } of COOKIE_SETTING_ROUTES) {
+        const path = examplePath(url);
         const behaviour = ordered.find((b) => pathPatternMatches(b.pathPattern ?? '', path)) ?? {
           ...d.props.defaultCacheBehavior,
           pathPattern: '* (default)',
         };
-        if (mayCache(behaviour, maxTtlOfPolicy)) {
+        // cachedMethods is required by CloudFront; unknown (a preview) counts as caching every method.
+        const cachesMethod = behaviour.cachedMethods?.includes(method) ?? true;
+        if (cachesMethod && mayCache(behaviour, maxTtlOfPolicy)) {
           report(
-            `${d.name}: ${path} can set a cookie and is served by the behaviour ${behaviour.pathPattern}, which may cache`,
+            `${d.name}: ${method} ${url} can set a cookie and is served by the behaviour ${behaviour.pathPattern}, which may cache`,
             d.urn,
           );
         }

@@ -54,20 +54,33 @@ export const SESSION_COOKIE_NAME = 'sid';
 export const CATALOG_ORIGIN_HEADERS = ['Content-Type', 'Origin', 'Sec-Fetch-Site'] as const;
 
 /**
- * Paths whose answers can set a cookie (the session scope of service/src/app.ts: sign-in, cart, orders,
- * uploads). No behaviour that may cache may be the first to match them (policy/edge-caching.ts).
+ * The routes whose answers can set a cookie: every route of the session scope of service/src/app.ts (sign-in,
+ * cart, orders, the admin's writes, uploads), as Fastify declares them (service/test/cookie-routes.test.ts
+ * checks each one exists). No behaviour that may cache a route's method may be the first to match its path
+ * (policy/edge-caching.ts): CloudFront caches only the methods of a behaviour's `cachedMethods` (GET and HEAD,
+ * optionally OPTIONS; CloudFront Developer Guide, "Cache behavior settings", Cached HTTP methods), so a POST
+ * under the catalog's behaviour is never kept, while a GET would be.
  */
-export const COOKIE_SETTING_PATHS = [
-  '/api/auth/login',
-  '/api/auth/register',
-  '/api/auth/logout',
-  '/api/auth/me',
-  '/api/cart',
-  '/api/cart/items/any-product',
-  '/api/orders',
-  '/api/orders/any-order',
-  '/api/uploads/product-image',
+export const COOKIE_SETTING_ROUTES = [
+  { method: 'POST', url: '/api/auth/register' },
+  { method: 'POST', url: '/api/auth/login' },
+  { method: 'POST', url: '/api/auth/logout' },
+  { method: 'GET', url: '/api/auth/me' },
+  { method: 'GET', url: '/api/cart' },
+  { method: 'PUT', url: '/api/cart/items/:productId' },
+  { method: 'DELETE', url: '/api/cart/items/:productId' },
+  { method: 'POST', url: '/api/orders' },
+  { method: 'GET', url: '/api/orders' },
+  { method: 'GET', url: '/api/orders/:id' },
+  { method: 'POST', url: '/api/products' },
+  { method: 'PATCH', url: '/api/products/:id' },
+  { method: 'POST', url: '/api/products/:id/image-upload' },
 ] as const;
+
+/** A path a request for `url` may have (each `:param` filled in), to match against behaviours' patterns. */
+export function examplePath(url: string): string {
+  return url.replace(/:(\w+)/g, 'any-$1');
+}
 
 /**
  * Caps what the origin may ask for: an edge copy is fresh at most this long, whatever s-maxage says, so the

@@ -11,7 +11,8 @@ import { ProductListQuerySchema } from '../../service/src/schemas/products.js';
 import {
   CATALOG_PATH_PATTERNS,
   CATALOG_QUERY_STRINGS,
-  COOKIE_SETTING_PATHS,
+  COOKIE_SETTING_ROUTES,
+  examplePath,
   EDGE_MAX_TTL_SECONDS,
   pathPatternMatches,
 } from '../global/edge-caching.js';
@@ -56,10 +57,14 @@ describe('CloudFront behaviours for the catalog and the page shell', () => {
     expect(behaviourFor('/api/productsX').cachePolicyId).toBe(MANAGED_CACHE_POLICIES['Managed-CachingDisabled']);
   });
 
-  it('keeps every path that can set a cookie on CachingDisabled', () => {
-    for (const path of COOKIE_SETTING_PATHS) {
-      expect(behaviourFor(path).cachePolicyId, path).toBe(MANAGED_CACHE_POLICIES['Managed-CachingDisabled']);
+  it('never caches a route that can set a cookie: a method the behaviour does not cache, or CachingDisabled', () => {
+    for (const { method, url } of COOKIE_SETTING_ROUTES) {
+      const b = behaviourFor(examplePath(url));
+      if (b.cachedMethods.includes(method))
+        expect(b.cachePolicyId, `${method} ${url}`).toBe(MANAGED_CACHE_POLICIES['Managed-CachingDisabled']);
     }
+    // The admin's writes and uploads share the catalog's paths: cached only as GET and HEAD, which they are not.
+    expect(behaviourFor(examplePath('/api/products/:id/image-upload')).cachedMethods).toEqual(['GET', 'HEAD']);
   });
 
   it('keys the catalog on the path and the query strings the API reads, nothing else; compressed variants', () => {
