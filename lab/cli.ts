@@ -79,7 +79,15 @@ function num(name: keyof typeof values, fallback: number, min: number, max: numb
 const short = values.short === true;
 const rttFile = resolve(values.rtt ?? DEFAULT_RTT_FILE);
 if (values.release) {
-  process.exit(await runReleaseCli({ short, rttFile, shoppers: values.shoppers, reportDir: values['report-dir'] }));
+  process.exit(
+    await runReleaseCli({
+      short,
+      rttFile,
+      shoppers: values.shoppers,
+      reportDir: values['report-dir'],
+      updateDocs: values['update-docs'],
+    }),
+  );
 }
 try {
   const rtt = loadRttTable(rttFile);

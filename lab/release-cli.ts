@@ -13,6 +13,8 @@ export async function runReleaseCli(o: {
   rttFile: string;
   shoppers?: string;
   reportDir?: string;
+  /** Write into docs/ (release-drill.md, .json) instead of test-results/lab/ (issue #20 item 8). */
+  updateDocs?: boolean;
 }): Promise<number> {
   const started = Date.now();
   try {
@@ -25,7 +27,9 @@ export async function runReleaseCli(o: {
       lockWaitSeconds: 0,
       log: (line) => console.log(`[release +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
     });
-    const dir = o.reportDir ? resolve(o.reportDir) : fileURLToPath(new URL('../docs/', import.meta.url));
+    const dir = o.reportDir
+      ? resolve(o.reportDir)
+      : fileURLToPath(new URL(o.updateDocs ? '../docs/' : '../test-results/lab/', import.meta.url));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'release-drill.json'), `${JSON.stringify(report, null, 2)}\n`);
     const markdown = releaseDrillMarkdown(report);

@@ -1,7 +1,7 @@
 // The service fleet: launch template (Amazon Linux 2023, IMDSv2 only, encrypted gp3 root, user data that pulls
 // the image by digest and reads secrets at boot), a least-privilege instance profile, and an Auto Scaling Group
-// behind the ALB with CPU and requests-per-target tracking and a guarded instance refresh: one instance at a time,
-// a canary checkpoint, the release alarms watched throughout, and an automatic rollback (issue #21).
+// behind the ALB with CPU and requests-per-target tracking and a guarded instance refresh: launch before terminate,
+// a canary checkpoint (it bounds the first batch; the healthy-percentage range alone would allow the whole group), the release alarms watched throughout, and an automatic rollback (issue #21).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';
@@ -280,7 +280,8 @@ export class Compute extends pulumi.ComponentResource {
         instanceRefresh: {
           strategy: 'Rolling',
           preferences: {
-            // Launch before terminate, one instance at a time: never below full capacity while the release rolls.
+            // Launch before terminate: never below full capacity while the release rolls. The 100-200 range lets AWS
+            // replace up to the whole group per batch; the checkpoints (25 %, then 100 %) are what hold the canary.
             minHealthyPercentage: 100,
             maxHealthyPercentage: 200,
             instanceWarmup: String(INSTANCE_WARMUP_SECONDS),
