@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { LabAlreadyRunning } from './lock.js';
 import { PostgresMissing } from './postgres-cluster.js';
-import { DOCS_REPORT_DIR, writeReport } from './report.js';
+import { DEFAULT_REPORT_DIR, DOCS_REPORT_DIR, writeReport } from './report.js';
 import { DEFAULT_RTT_FILE, loadRttTable } from './rtt.js';
 import { runReleaseCli } from './release-cli.js';
 import { defaultOptions, runRehearsal } from './run.js';
@@ -78,16 +78,14 @@ function num(name: keyof typeof values, fallback: number, min: number, max: numb
 
 const short = values.short === true;
 const rttFile = resolve(values.rtt ?? DEFAULT_RTT_FILE);
+// Where either report goes: test-results/lab/ unless asked (issue #20 item 8).
+const reportDir = values['report-dir']
+  ? resolve(values['report-dir'])
+  : values['update-docs']
+    ? DOCS_REPORT_DIR
+    : DEFAULT_REPORT_DIR;
 if (values.release) {
-  process.exit(
-    await runReleaseCli({
-      short,
-      rttFile,
-      shoppers: values.shoppers,
-      reportDir: values['report-dir'],
-      updateDocs: values['update-docs'],
-    }),
-  );
+  process.exit(await runReleaseCli({ short, rttFile, shoppers: values.shoppers, reportDir }));
 }
 try {
   const rtt = loadRttTable(rttFile);
@@ -112,12 +110,7 @@ try {
     },
     log: (line) => console.log(`[lab +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
   });
-  const dir = values['report-dir']
-    ? resolve(values['report-dir'])
-    : values['update-docs']
-      ? DOCS_REPORT_DIR
-      : undefined;
-  const files = await writeReport(report, dir);
+  const files = await writeReport(report, reportDir);
   console.log(`\nReport: ${files.markdown}\n        ${files.json}\n        ${files.chart}`);
   if (report.processes.stillRunning.length > 0) {
     console.error(`processes the lab started are still running: ${report.processes.stillRunning.join(', ')}`);

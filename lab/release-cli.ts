@@ -1,9 +1,8 @@
-// `npm run lab -- --release`: runs the release drills (lab/release-drill.ts) and writes their report next to the
-// rehearsal's (docs/release-drill.json and .md). Kept out of cli.ts so the rehearsal's entry point changes by one
+// `npm run lab -- --release`: runs the release drills (lab/release-drill.ts) and writes their report where the
+// rehearsal's goes (release-drill.json and .md; test-results/lab/, or docs/ with --update-docs). Kept out of cli.ts so the rehearsal's entry point changes by one
 // branch only.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { releaseDrillMarkdown, runReleaseDrills } from './release-drill.js';
 import { loadRttTable } from './rtt.js';
 import { defaultOptions } from './run.js';
@@ -12,9 +11,7 @@ export async function runReleaseCli(o: {
   short: boolean;
   rttFile: string;
   shoppers?: string;
-  reportDir?: string;
-  /** Write into docs/ (release-drill.md, .json) instead of test-results/lab/ (issue #20 item 8). */
-  updateDocs?: boolean;
+  reportDir: string;
 }): Promise<number> {
   const started = Date.now();
   try {
@@ -27,9 +24,7 @@ export async function runReleaseCli(o: {
       lockWaitSeconds: 0,
       log: (line) => console.log(`[release +${Math.round((Date.now() - started) / 1000)}s] ${line}`),
     });
-    const dir = o.reportDir
-      ? resolve(o.reportDir)
-      : fileURLToPath(new URL(o.updateDocs ? '../docs/' : '../test-results/lab/', import.meta.url));
+    const dir = o.reportDir;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'release-drill.json'), `${JSON.stringify(report, null, 2)}\n`);
     const markdown = releaseDrillMarkdown(report);

@@ -14,12 +14,10 @@ if [ "${RUN_MIGRATIONS:-false}" = "true" ]; then
   # CA without also verifying the host name, so it talks to Aurora through a verifying TLS hop (see the script).
   # SCHEMA_CHECK_DATABASE_URL: the region's own endpoint, where migrate.mjs first reads whether anything is
   # pending, so an instance with nothing to migrate starts even when the writer is out of reach (a switchover).
-  if [ -n "${MIGRATION_DATABASE_URL:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
-    regional_url=$DATABASE_URL
-    SCHEMA_CHECK_DATABASE_URL=$regional_url DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
-  else
-    DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
-  fi
+  # Only when the writer is a separate URL; empty otherwise (migrate.mjs then asks the writer directly).
+  schema_check_url=
+  if [ -n "${MIGRATION_DATABASE_URL:-}" ]; then schema_check_url=${DATABASE_URL:-}; fi
+  SCHEMA_CHECK_DATABASE_URL=$schema_check_url DATABASE_URL=$migrate_url node "${MIGRATE_SCRIPT:-/app/service/migrate.mjs}"
 fi
 
 exec "$@"
