@@ -5,8 +5,9 @@
 // the one after: the load balancer alternates, so each lands on the other instance) and how long the replica
 // took to show the order. For the measurement the replica is held REPLICA_LAG_MS behind (the replication link's
 // extra delay), so those reads are sent while London's replica does not have the order yet, every run: what
-// the service must get right is read under lag, not after it. The lab measures it twice (run.ts): with Aurora forwarding the one-statement checkout
-// whole, and refusing it, so the service falls back to its transaction of forwarded statements.
+// the service must get right is read under lag, not after it. The lab measures it twice (run.ts): with Aurora
+// forwarding the one-statement checkout whole, and refusing it, so the service falls back to its transaction of
+// forwarded statements.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';

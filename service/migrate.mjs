@@ -120,7 +120,10 @@ function runPrisma(databaseUrl) {
   });
 }
 
-/** The migrations this image carries (prisma/migrations/<name>/migration.sql), by name. */
+/**
+ * The migrations this image carries (prisma/migrations/<name>/migration.sql), by name. prisma/migrate.ts has the
+ * same listing and "applied" query for tests; it is TypeScript, which the image's plain node cannot load.
+ */
 export function migrationsInImage(dir = process.env.MIGRATIONS_DIR || fileURLToPath(MIGRATIONS_DIR)) {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(`${dir}/${entry.name}/migration.sql`))

@@ -1,7 +1,8 @@
 // The service fleet: launch template (Amazon Linux 2023, IMDSv2 only, encrypted gp3 root, user data that pulls
 // the image by digest and reads secrets at boot), a least-privilege instance profile, and an Auto Scaling Group
 // behind the ALB with CPU and requests-per-target tracking and a guarded instance refresh: launch before terminate,
-// a canary checkpoint (it bounds the first batch; the healthy-percentage range alone would allow the whole group), the release alarms watched throughout, and an automatic rollback (issue #21).
+// a canary checkpoint (it bounds the first batch; the healthy-percentage range alone would allow the whole group),
+// the release alarms watched throughout, and an automatic rollback (issue #21).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { INSTANCE_BOOT_SECONDS, SERVICE_BODY_LIMIT_BYTES } from '../limits.js';

@@ -39,14 +39,13 @@ function fallbackMessage(status: number): string {
   return `The request failed (error ${status}).`;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
     headers: {
       accept: 'application/json',
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   };
