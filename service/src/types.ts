@@ -26,6 +26,8 @@ export interface SessionUser {
   id: string;
   email: string;
   role: 'customer' | 'admin';
+  /** The account's session generation at sign-in (guards.ts); absent in sessions made before it existed. */
+  sessionGeneration?: number;
 }
 
 declare module 'fastify' {

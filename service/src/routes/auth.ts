@@ -79,9 +79,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Same work and same answer whether the email is unknown or the password wrong.
       const ok = await verifyPassword(request.body.password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) throw unauthorized('Wrong email or password');
-      const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
-      await logIn(request, sessionUser);
-      return sessionUser;
+      await logIn(request, {
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        sessionGeneration: user.sessionGeneration,
+      });
+      return { id: user.id, email: user.email, role: user.role };
     },
   );
 
@@ -89,6 +93,23 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/logout',
     { schema: { tags: ['auth'], summary: 'Log out (the session is destroyed)', response: { 204: Type.Null() } } },
     async (request, reply) => {
+      await request.session.destroy();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-everywhere',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: "Log out every session of this account, in every region (this one's included)",
+        response: { 204: Type.Null(), ...errorResponses(401, 503) },
+      },
+    },
+    async (request, reply) => {
+      await users.revokeSessions(request.session.user!.id);
       await request.session.destroy();
       return reply.code(204).send(null);
     },
