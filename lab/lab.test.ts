@@ -114,6 +114,17 @@ describe('npm run lab (short)', () => {
     }
   });
 
+  it('internal endpoints: shoppers get 404 at the load balancer and on the public port, health checks get them', () => {
+    const { throughLoadBalancer, onPublicPort, onInternalPort } = report.internalEndpoints;
+    for (const path of ['/metrics', '/ready', '/docs', '/docs/json']) {
+      expect(throughLoadBalancer[path], path).toEqual([404]);
+      expect(onPublicPort[path], path).toEqual([404]);
+    }
+    expect(onInternalPort['/metrics']).toEqual([200]);
+    expect(onInternalPort['/ready']).toEqual([200]);
+    expect(onInternalPort['/docs/json']).toEqual([200]);
+  });
+
   it('every process the lab started is gone afterwards', () => {
     expect(report.processes.started).toBeGreaterThanOrEqual(8);
     expect(report.processes.stillRunning.filter(alive)).toEqual([]);

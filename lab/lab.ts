@@ -112,7 +112,7 @@ export class Lab implements Directions {
           undo.push(() => link.close());
         }
       }
-      const router = new Router(rtt, (r) => regions[r].instances.map((i) => i.url), setup.health);
+      const router = new Router(rtt, (r) => regions[r].instances.map((i) => i.internalUrl), setup.health);
       router.start();
       return new Lab(setup, cluster, writeLink, replicationLink!, endpoints, regions, populationLinks, router);
     } catch (err) {

@@ -1,12 +1,24 @@
 // A region: its own Redis, two service instances with REGION set, and a load balancer in front of them that
 // stands in for the ALB (the reliability tests' round-robin proxy: never sends a request to an instance that
-// refuses connections).
-import { type Upstream, RoundRobinProxy } from '../service/test/reliability/support/round-robin-proxy.js';
+// refuses connections), with the listener's rules that refuse the internal paths (infra/region/internal-paths.ts).
+import { INTERNAL_PATH_RESPONSE, refusedAtListener } from '../infra/region/internal-paths.js';
+import {
+  type FixedResponseRule,
+  type Upstream,
+  RoundRobinProxy,
+} from '../service/test/reliability/support/round-robin-proxy.js';
 import type { Region as RegionName } from './rtt.js';
 import { RegionRedis } from './redis.js';
 import { type InstanceEnv, ServiceInstance } from './service.js';
 
 export const INSTANCES_PER_REGION = 2;
+
+const LISTENER_INTERNAL_PATHS: FixedResponseRule = {
+  matches: refusedAtListener,
+  statusCode: INTERNAL_PATH_RESPONSE.statusCode,
+  contentType: INTERNAL_PATH_RESPONSE.contentType,
+  body: INTERNAL_PATH_RESPONSE.messageBody,
+};
 
 export interface DatabaseUrls {
   DATABASE_URL: string;
@@ -24,7 +36,7 @@ export class Region {
     readonly redis: RegionRedis,
     public database: DatabaseUrls,
   ) {
-    this.alb = new RoundRobinProxy(this.targets);
+    this.alb = new RoundRobinProxy(this.targets, [LISTENER_INTERNAL_PATHS]);
   }
 
   static async start(name: RegionName, database: DatabaseUrls): Promise<Region> {

@@ -96,6 +96,17 @@ export function markdown(r: LabReport): string {
     `Under real replica lag, the order a shopper just placed in London was in their history on the very next request in ${r.readYourWrites.checks - r.readYourWrites.failures} of ${r.readYourWrites.checks} journeys of the two-region phase (shoppers' next request lands on either instance). Nothing depends on a time window: the service reads what must see a write with Aurora's \`global\` consistency mode (it waits until London has replayed what the writer had committed when the read began).`,
   );
   lines.push('');
+  lines.push('## Internal endpoints');
+  lines.push('');
+  const ie = r.internalEndpoints;
+  const seen = (m: Record<string, number[]>) =>
+    Object.entries(m)
+      .map(([path, codes]) => `\`${path}\` ${codes.join('/')}`)
+      .join(', ');
+  lines.push(
+    `Issue #23, as \`infra/\` builds it: through every population's link to every region's load balancer (whose listener refuses the internal paths, \`infra/region/internal-paths.ts\`): ${seen(ie.throughLoadBalancer)}; on each instance's public port: ${seen(ie.onPublicPort)}; on its internal port, where the health checks go: ${seen(ie.onInternalPort)}.`,
+  );
+  lines.push('');
   lines.push('## Drills');
   lines.push('');
   lines.push(

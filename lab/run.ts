@@ -11,6 +11,7 @@ import { type DrillResult, type RecoveryPoint, runDrills } from './drills.js';
 import { Lab } from './lab.js';
 import { type EdgeReport, edgeReport } from './edge-report.js';
 import { EdgeTier } from './edge-tier.js';
+import { checkInternalEndpoints, type InternalEndpointsCheck } from './internal-endpoints.js';
 import { acquireLock } from './lock.js';
 import { type LondonCheckout, measureLondonCheckout } from './london-checkout.js';
 import { findPostgresBin } from './postgres-cluster.js';
@@ -66,6 +67,8 @@ export interface LabReport {
   switchover: SwitchoverDrill;
   /** Issue #22: the edge tier's figures (lab/edge-report.ts). */
   edge: EdgeReport;
+  /** Issue #23: the statuses of the internal paths on each way in (lab/internal-endpoints.ts). */
+  internalEndpoints: InternalEndpointsCheck;
   processes: { started: number; stillRunning: number[] };
   durationSeconds: number;
 }
@@ -179,6 +182,8 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
     );
     lab = await Lab.start({ rtt: options.rtt, health: options.health, log });
     const recorder = new Recorder();
+    log('who reaches /metrics, /ready and /docs: shoppers through the load balancers, the health checks');
+    const internalEndpoints = await checkInternalEndpoints(lab);
     log(`warming up for ${options.warmUpSeconds} s`);
     await phase(lab, recorder, 'warm-up', options.warmUpSeconds, options.shoppers);
 
@@ -255,6 +260,7 @@ export async function runRehearsal(options: RunOptions): Promise<LabReport> {
         requiredMs: (options.rtt.shopper('uk', 'mumbai') - options.rtt.shopper('uk', 'london')) / 2,
       },
       londonCheckout,
+      internalEndpoints,
       readYourWrites: { checks: ryw.length, failures: ryw.filter((r) => !r.ok).length },
       drills: drillResults.drills,
       failoverTimeline: drillResults.failoverTimeline,

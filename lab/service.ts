@@ -62,7 +62,10 @@ export class ServiceInstance {
 
   private constructor(
     readonly name: string,
+    /** The public port: what the region's load balancer forwards shoppers to. */
     readonly port: number,
+    /** The internal listener (INTERNAL_PORT): /health, /ready and /metrics, for the health checks only. */
+    readonly internalPort: number,
     readonly env: InstanceEnv,
     private readonly proc: ChildProcess,
   ) {
@@ -75,6 +78,11 @@ export class ServiceInstance {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Where the health checks reach the instance, as the ALB's target group checks the internal port. */
+  get internalUrl(): string {
+    return `http://127.0.0.1:${this.internalPort}`;
   }
 
   get pid(): number | undefined {
@@ -91,6 +99,8 @@ export class ServiceInstance {
 
   static async start(name: string, env: InstanceEnv): Promise<ServiceInstance> {
     const port = await freePort();
+    let internalPort = await freePort();
+    while (internalPort === port) internalPort = await freePort();
     const { args, env: startEnv } = serviceCommand();
     const proc = track(
       spawn(process.execPath, args, {
@@ -105,8 +115,9 @@ export class ServiceInstance {
           // One IP (this machine) sends every shopper's requests: per-IP limits would measure themselves.
           RATE_LIMIT_MAX: '0',
           AUTH_RATE_LIMIT_MAX: '0',
-          // No internal listener: the router probes /health and /ready on the instance's one port (issue #23).
-          INTERNAL_PORT: '0',
+          // As in production (issue #23): /ready, /metrics and /docs only on the internal listener, which the
+          // router's health checks probe; the load balancer forwards shoppers to the public port, where they 404.
+          INTERNAL_PORT: String(internalPort),
           // Shoppers reuse their accounts all run long: a per-customer cap none of them reaches, so its query
           // still runs on every checkout as in production (issue #23) and the figures include its cost.
           CUSTOMER_MAX_UNITS_PER_PRODUCT_PER_DAY: '1000000',
@@ -118,12 +129,13 @@ export class ServiceInstance {
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
-    const instance = new ServiceInstance(name, port, env, proc);
+    const instance = new ServiceInstance(name, port, internalPort, env, proc);
     // Generous: four processes start at once on a shared 2-core machine.
     const deadline = Date.now() + 120_000;
     for (;;) {
       if (!instance.running) throw new Error(`${name} exited before it answered /health:\n${instance.log()}`);
-      const ok = await fetch(`${instance.url}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      // In service once the target group's check passes: /health on the internal port.
+      const ok = await fetch(`${instance.internalUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
         (r) => r.ok,
         () => false,
       );

@@ -7,6 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ACCESS_LOG_RETENTION_DAYS, LogBucket } from '../log-bucket.js';
 import { type RegionContext, regionalName, stackNamespace } from './context.js';
+import { INTERNAL_PATH_GROUPS, INTERNAL_PATH_RESPONSE } from './internal-paths.js';
 
 export interface LoadBalancerArgs {
   ctx: RegionContext;
@@ -26,15 +27,6 @@ export interface LoadBalancerArgs {
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 export const HEALTH_CHECK_PATH = '/health';
 export const DEREGISTRATION_DELAY_SECONDS = 30;
-/**
- * Paths refused at the ALB (the service's internal listener serves them). Two rules, because an ALB rule takes
- * at most three match evaluations per condition and five per rule
- * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
- */
-export const INTERNAL_PATH_GROUPS = [
-  ['/metrics', '/ready'],
-  ['/docs', '/docs/*'],
-] as const;
 
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly arn: pulumi.Output<string>;
@@ -144,9 +136,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
             {
               type: 'fixed-response',
               fixedResponse: {
-                statusCode: '404',
-                contentType: 'application/json',
-                messageBody: '{"statusCode":404,"error":"Not Found","message":"Not Found"}',
+                statusCode: String(INTERNAL_PATH_RESPONSE.statusCode),
+                contentType: INTERNAL_PATH_RESPONSE.contentType,
+                messageBody: INTERNAL_PATH_RESPONSE.messageBody,
               },
             },
           ],

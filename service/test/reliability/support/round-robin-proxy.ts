@@ -9,6 +9,15 @@ export interface Upstream {
   port: number;
 }
 
+/** A listener rule with a fixed response, evaluated before forwarding, as the ALB's rules come before its forward. */
+export interface FixedResponseRule {
+  /** Whether the rule's condition holds for the request's path (the query string excluded, as the ALB does). */
+  matches(path: string): boolean;
+  statusCode: number;
+  contentType: string;
+  body: string;
+}
+
 export class RoundRobinProxy {
   private server?: Server;
   private next = 0;
@@ -19,7 +28,10 @@ export class RoundRobinProxy {
   refused = 0;
   port = 0;
 
-  constructor(private readonly upstreams: Upstream[]) {}
+  constructor(
+    private readonly upstreams: Upstream[],
+    private readonly rules: readonly FixedResponseRule[] = [],
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -30,6 +42,13 @@ export class RoundRobinProxy {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        const rule = this.rules.find((r) => r.matches(path));
+        if (rule) {
+          res.writeHead(rule.statusCode, { 'content-type': rule.contentType });
+          res.end(rule.body);
+          return;
+        }
         this.forward(req, Buffer.concat(chunks), this.upstreams.length).then(
           ({ upstream, response, body }) => {
             this.servedBy.push(upstream.name);
