@@ -103,10 +103,16 @@ export async function startChild(options: StartOptions): Promise<Child> {
   }
   const startupMs = performance.now() - spawnedAt;
   const pid = proc.pid!;
+  // A build from before issue #23 (--service, to compare) has no internal listener: its /metrics is on its port.
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
+  const hasInternalListener = await fetch(`${internalUrl}/health`).then(
+    (res) => res.ok,
+    () => false,
+  );
   return {
     name: options.name,
     url,
-    internalUrl: `http://127.0.0.1:${internalPort}`,
+    internalUrl: hasInternalListener ? internalUrl : url,
     pid,
     startupMs,
     rssBytes: () => procStatus(pid, 'VmRSS'),
