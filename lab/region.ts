@@ -13,12 +13,7 @@ import { type InstanceEnv, ServiceInstance } from './service.js';
 
 export const INSTANCES_PER_REGION = 2;
 
-const LISTENER_INTERNAL_PATHS: FixedResponseRule = {
-  matches: refusedAtListener,
-  statusCode: INTERNAL_PATH_RESPONSE.statusCode,
-  contentType: INTERNAL_PATH_RESPONSE.contentType,
-  body: INTERNAL_PATH_RESPONSE.messageBody,
-};
+const LISTENER_INTERNAL_PATHS: FixedResponseRule = { matches: refusedAtListener, ...INTERNAL_PATH_RESPONSE };
 
 export interface DatabaseUrls {
   DATABASE_URL: string;

@@ -22,7 +22,7 @@ import {
 import { errorResponses } from '../schemas/common.js';
 import type { SessionUser } from '../types.js';
 import { keepAsSignedIn } from '../plugins/session.js';
-import { requireUser } from './guards.js';
+import { currentUser, requireUser } from './guards.js';
 
 /** Starts a fresh session id for this user, keeping the anonymous cart; it now lives as a signed-in session. */
 async function logIn(request: FastifyRequest, user: SessionUser): Promise<void> {
@@ -79,13 +79,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Same work and same answer whether the email is unknown or the password wrong.
       const ok = await verifyPassword(request.body.password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) throw unauthorized('Wrong email or password');
-      await logIn(request, {
-        id: user.id,
-        email: user.email,
-        role: user.role,
-        sessionGeneration: user.sessionGeneration,
-      });
-      return { id: user.id, email: user.email, role: user.role };
+      const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
+      await logIn(request, { ...sessionUser, sessionGeneration: user.sessionGeneration });
+      return sessionUser;
     },
   );
 
@@ -109,7 +105,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await users.revokeSessions(request.session.user!.id);
+      await users.revokeSessions(currentUser(request).id);
       await request.session.destroy();
       return reply.code(204).send(null);
     },

@@ -9,13 +9,16 @@ export interface Upstream {
   port: number;
 }
 
-/** A listener rule with a fixed response, evaluated before forwarding, as the ALB's rules come before its forward. */
+/**
+ * A listener rule with a fixed response (the ALB's FixedResponseConfig fields), evaluated before forwarding, as
+ * the ALB's rules come before its forward.
+ */
 export interface FixedResponseRule {
   /** Whether the rule's condition holds for the request's path (the query string excluded, as the ALB does). */
   matches(path: string): boolean;
   statusCode: number;
   contentType: string;
-  body: string;
+  messageBody: string;
 }
 
 export class RoundRobinProxy {
@@ -46,7 +49,7 @@ export class RoundRobinProxy {
         const rule = this.rules.find((r) => r.matches(path));
         if (rule) {
           res.writeHead(rule.statusCode, { 'content-type': rule.contentType });
-          res.end(rule.body);
+          res.end(rule.messageBody);
           return;
         }
         this.forward(req, Buffer.concat(chunks), this.upstreams.length).then(
