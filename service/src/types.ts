@@ -26,8 +26,6 @@ export interface SessionUser {
   id: string;
   email: string;
   role: 'customer' | 'admin';
-  /** The account's session generation at sign-in (guards.ts); absent in sessions made before it existed. */
-  sessionGeneration?: number;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,5 @@
-// Accounts' data access. Registration and "log out everywhere" go to the writer; the login look-up and the role
-// check of admin routes read on the consistent path, the session generation of other signed-in requests on the
-// regional reader. A shopper who just registered must be able to log in at once, on either instance:
+// Accounts' data access. Registration goes to the writer; the login look-up and the role check of admin routes
+// read on the consistent path. A shopper who just registered must be able to log in at once, on either instance:
 // in a secondary region the writer path answers plain reads from the local replica and waits only for that
 // connection's own forwarded writes (Aurora's session mode), so a registration made on another connection could
 // be missing. The consistent path waits for everything committed before the read began, known account or not,
@@ -23,33 +22,12 @@ export function createUserRepository(db: Database) {
     },
 
     /**
-     * The user's role and session generation now, or undefined when the account is gone. On the consistent
-     * path: a demotion committed anywhere before the request began is seen (issue #23: a session's copy of the
-     * role lived 7 days).
+     * The user's role now, or undefined when the account is gone. On the consistent path: a demotion committed
+     * anywhere before the request began is seen (issue #23: a session's copy of the role lived 7 days).
      */
-    async currentRights(
-      userId: string,
-    ): Promise<{ role: 'customer' | 'admin'; sessionGeneration: number } | undefined> {
-      const user = await db.consistent.user.findUnique({
-        where: { id: userId },
-        select: { role: true, sessionGeneration: true },
-      });
-      return user ?? undefined;
-    },
-
-    /**
-     * The account's session generation, or undefined when the account is gone, for every signed-in request. On
-     * the regional reader: one in-region primary-key read, never a wait for the primary's commit point, so a
-     * "log out everywhere" reaches another region's sessions after the global database's replication lag.
-     */
-    async sessionGeneration(userId: string): Promise<number | undefined> {
-      const user = await db.reader.user.findUnique({ where: { id: userId }, select: { sessionGeneration: true } });
-      return user?.sessionGeneration;
-    },
-
-    /** Ends every session of the account, in every region: they signed in at a generation that no longer holds. */
-    async revokeSessions(userId: string): Promise<void> {
-      await db.writer.user.updateMany({ where: { id: userId }, data: { sessionGeneration: { increment: 1 } } });
+    async currentRole(userId: string): Promise<'customer' | 'admin' | undefined> {
+      const user = await db.consistent.user.findUnique({ where: { id: userId }, select: { role: true } });
+      return user?.role;
     },
   };
 }

@@ -22,7 +22,7 @@ import {
 import { errorResponses } from '../schemas/common.js';
 import type { SessionUser } from '../types.js';
 import { keepAsSignedIn } from '../plugins/session.js';
-import { currentUser, requireUser } from './guards.js';
+import { requireUser } from './guards.js';
 
 /** Starts a fresh session id for this user, keeping the anonymous cart; it now lives as a signed-in session. */
 async function logIn(request: FastifyRequest, user: SessionUser): Promise<void> {
@@ -80,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await verifyPassword(request.body.password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) throw unauthorized('Wrong email or password');
       const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
-      await logIn(request, { ...sessionUser, sessionGeneration: user.sessionGeneration });
+      await logIn(request, sessionUser);
       return sessionUser;
     },
   );
@@ -89,23 +89,6 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/logout',
     { schema: { tags: ['auth'], summary: 'Log out (the session is destroyed)', response: { 204: Type.Null() } } },
     async (request, reply) => {
-      await request.session.destroy();
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.post(
-    '/api/auth/logout-everywhere',
-    {
-      preHandler: requireUser,
-      schema: {
-        tags: ['auth'],
-        summary: "Log out every session of this account, in every region (this one's included)",
-        response: { 204: Type.Null(), ...errorResponses(401, 503) },
-      },
-    },
-    async (request, reply) => {
-      await users.revokeSessions(currentUser(request).id);
       await request.session.destroy();
       return reply.code(204).send(null);
     },

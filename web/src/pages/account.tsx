@@ -83,10 +83,10 @@ export function AccountPage({ next }: { next: string | null }) {
 
   if (shop.user === undefined) return <Loading what="your account" />;
   if (shop.user) {
-    const signOut = async (everywhere: boolean) => {
+    const signOut = async () => {
       try {
-        await shop.signOut(everywhere);
-        shop.announce(everywhere ? 'Signed out on every device.' : 'Signed out.');
+        await shop.signOut();
+        shop.announce('Signed out.');
         navigate('/');
       } catch (err) {
         setError(err instanceof ApiError ? err.message : String(err));
@@ -104,14 +104,9 @@ export function AccountPage({ next }: { next: string | null }) {
           <a href="/orders">Your orders</a>
         </p>
         <ErrorMessage message={error} />
-        <p class="account-actions">
-          <button type="button" onClick={() => signOut(false)}>
-            Sign out
-          </button>
-          <button type="button" onClick={() => signOut(true)}>
-            Sign out on every device
-          </button>
-        </p>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
       </section>
     );
   }
