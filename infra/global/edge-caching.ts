@@ -65,6 +65,7 @@ export const COOKIE_SETTING_ROUTES = [
   { method: 'POST', url: '/api/auth/register' },
   { method: 'POST', url: '/api/auth/login' },
   { method: 'POST', url: '/api/auth/logout' },
+  { method: 'POST', url: '/api/auth/logout-everywhere' },
   { method: 'GET', url: '/api/auth/me' },
   { method: 'GET', url: '/api/cart' },
   { method: 'PUT', url: '/api/cart/items/:productId' },

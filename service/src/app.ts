@@ -21,6 +21,7 @@ import { requestIdOf } from './request-id.js';
 import { createOrderRepository } from './repositories/orders.js';
 import { createProductRepository } from './repositories/products.js';
 import { createPurchaseLimits } from './repositories/purchase-limits.js';
+import { createSessionGenerations } from './repositories/session-generations.js';
 import { createUserRepository } from './repositories/users.js';
 import authRoutes from './routes/auth.js';
 import cartRoutes from './routes/cart.js';
@@ -114,6 +115,10 @@ export async function buildApp(config: ServiceConfig, options: BuildOptions = {}
     metrics,
     products,
     users: createUserRepository(db),
+    sessionGenerations: createSessionGenerations(db, {
+      checkSeconds: config.sessionCheckSeconds,
+      maxAccounts: config.sessionCheckMaxAccounts,
+    }),
     orders: createOrderRepository(db, products, { log: app.log, mode: config.checkoutMode }),
     purchaseLimits: createPurchaseLimits(db, {
       perOrder: config.orderMaxUnitsPerProduct,

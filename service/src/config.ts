@@ -25,6 +25,13 @@ export interface ServiceConfig {
    * at most RATE_LIMIT_MAX a minute per IP, each kept this long.
    */
   anonymousSessionTtlSeconds: number;
+  /**
+   * How long an instance trusts the session generation it read for an account (repositories/session-generations.ts):
+   * "log out everywhere" reaches this region's other instances within it; 0 reads on every signed-in request.
+   */
+  sessionCheckSeconds: number;
+  /** How many accounts' generations an instance remembers (LRU), which bounds the memory it takes. */
+  sessionCheckMaxAccounts: number;
   region: string;
   /** Catalog cache TTL; 0 turns the cache off (every read goes to the database). */
   cacheTtlSeconds: number;
@@ -232,6 +239,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     redisKeyPrefix: keyPrefix,
     sessionSecret,
     anonymousSessionTtlSeconds: int(env, 'ANONYMOUS_SESSION_TTL_SECONDS', 2 * 3600, 60, 7 * 24 * 3600),
+    sessionCheckSeconds: int(env, 'SESSION_CHECK_SECONDS', 10, 0, 300),
+    sessionCheckMaxAccounts: int(env, 'SESSION_CHECK_MAX_ACCOUNTS', 20_000, 1, 1_000_000),
     region: str(env, 'REGION', 'local'),
     cacheTtlSeconds: int(env, 'CACHE_TTL_SECONDS', 60, 0, 86_400),
     cacheSingleFlight: bool(env, 'CACHE_SINGLE_FLIGHT', true),

@@ -8,6 +8,7 @@ import type { Redis } from './redis.js';
 import type { OrderRepository } from './repositories/orders.js';
 import type { ProductRepository } from './repositories/products.js';
 import type { PurchaseLimitsChecker } from './repositories/purchase-limits.js';
+import type { SessionGenerations } from './repositories/session-generations.js';
 import type { UserRepository } from './repositories/users.js';
 
 export interface AppDeps {
@@ -18,6 +19,7 @@ export interface AppDeps {
   metrics: Metrics;
   products: ProductRepository;
   users: UserRepository;
+  sessionGenerations: SessionGenerations;
   orders: OrderRepository;
   purchaseLimits: PurchaseLimitsChecker;
 }
@@ -26,6 +28,8 @@ export interface SessionUser {
   id: string;
   email: string;
   role: 'customer' | 'admin';
+  /** The account's session generation at sign-in (session-generations.ts); absent in sessions made before it. */
+  sessionGeneration?: number;
 }
 
 declare module 'fastify' {

@@ -78,6 +78,9 @@ describe('read-your-writes under a replica that lags forever, on either instance
 
     // The next requests land on the other instance (same session, in Redis).
     const onB = shopper.useApp(londonB);
+    // londonB checks the sign-in once (the replica lacks the account: a consistent read) and then trusts it for
+    // SESSION_CHECK_SECONDS (session-revocation.test.ts); counted from here, the statements are the reads'.
+    expect((await onB.get('/api/auth/me')).statusCode).toBe(200);
     const consistentBefore = await statements(londonB, 'consistent');
     expect((await onB.get('/api/orders')).json().items.map((o: { id: string }) => o.id)).toEqual([order.id]);
     expect((await onB.get(`/api/orders/${order.id}`)).json()).toEqual(order);

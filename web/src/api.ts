@@ -84,6 +84,7 @@ export const api = {
     request<RegistrationAccepted>('POST', '/api/auth/register', { email, password }),
   login: (email: string, password: string) => request<User>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  logoutEverywhere: () => request<void>('POST', '/api/auth/logout-everywhere'),
 
   cart: () => request<Cart>('GET', '/api/cart'),
   setCartItem: (productId: string, quantity: number) =>

@@ -34,7 +34,8 @@ export interface Shop {
   remove(productId: string): Promise<void>;
   refreshCart(): Promise<void>;
   signIn(mode: 'login' | 'register', email: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  /** Ends this session, or with `everywhere` every session of the account on any device and region. */
+  signOut(everywhere?: boolean): Promise<void>;
   /** Forget the user after the service answered 401 (e.g. the session expired). */
   signedOut(): void;
   /** Read out by screen readers (polite live region). */
@@ -96,8 +97,8 @@ export function useShopState(): Shop {
         // The service keeps the anonymous cart across sign-in; show what it kept.
         await refreshCart();
       },
-      async signOut() {
-        await api.logout();
+      async signOut(everywhere = false) {
+        await (everywhere ? api.logoutEverywhere() : api.logout());
         setUser(null);
         await refreshCart();
       },

@@ -251,11 +251,31 @@ describe('storefront in a browser', () => {
     await phone.close();
   });
 
-  it('signs out', async () => {
+  it('signs out, and signs out on every device', async () => {
     await page.getByRole('link', { name: 'Account' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    const email = (await page.getByTestId('account-email').textContent())!;
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await visible(page.getByRole('link', { name: 'Sign in' }));
     await count(page.getByRole('link', { name: 'Orders', exact: true })).toBe(0);
+
+    // Two devices signed in to the account; one signs out everywhere, the other finds itself signed out.
+    const devices = await Promise.all([1, 2].map(() => browser.newContext({ locale: LOCALE })));
+    const [laptop, phone] = await Promise.all(devices.map((d) => newShopperPage(d)));
+    for (const p of [laptop!, phone!]) {
+      await p.goto(`${shop.baseUrl}/account`);
+      const form = p.getByRole('form', { name: 'Sign in' });
+      await form.getByLabel('Email').fill(email);
+      await form.getByLabel('Password').fill('correct horse battery');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await visible(p.getByRole('link', { name: 'Orders', exact: true }));
+    }
+    await laptop!.getByRole('link', { name: 'Account' }).click();
+    await laptop!.getByRole('button', { name: 'Sign out on every device' }).click();
+    await visible(laptop!.getByRole('link', { name: 'Sign in' }));
+    await phone!.goto(`${shop.baseUrl}/orders`);
+    await visible(phone!.getByRole('link', { name: 'Sign in' }));
+    await count(phone!.getByRole('link', { name: 'Orders', exact: true })).toBe(0);
+    await Promise.all(devices.map((d) => d.close()));
   });
 
   it('made no request to any host but the shop, and threw no script errors', () => {

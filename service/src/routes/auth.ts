@@ -22,7 +22,7 @@ import {
 import { errorResponses } from '../schemas/common.js';
 import type { SessionUser } from '../types.js';
 import { keepAsSignedIn } from '../plugins/session.js';
-import { requireUser } from './guards.js';
+import { currentUser, requireUser } from './guards.js';
 
 /** Starts a fresh session id for this user, keeping the anonymous cart; it now lives as a signed-in session. */
 async function logIn(request: FastifyRequest, user: SessionUser): Promise<void> {
@@ -39,7 +39,7 @@ export const REGISTRATION_ACCEPTED: RegistrationAccepted = {
 };
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users, config } = app.deps;
+  const { users, sessionGenerations, config } = app.deps;
   // Stricter per-IP limit on the two routes that take a password.
   const limited = {
     rateLimit: config.authRateLimitMax > 0 ? { max: config.authRateLimitMax, timeWindow: '1 minute' } : false,
@@ -80,7 +80,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await verifyPassword(request.body.password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) throw unauthorized('Wrong email or password');
       const sessionUser: SessionUser = { id: user.id, email: user.email, role: user.role };
-      await logIn(request, sessionUser);
+      // Read on the consistent path with the account: this instance needs no read for the next requests.
+      sessionGenerations.remember(user.id, user.sessionGeneration);
+      await logIn(request, { ...sessionUser, sessionGeneration: user.sessionGeneration });
       return sessionUser;
     },
   );
@@ -89,6 +91,26 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/logout',
     { schema: { tags: ['auth'], summary: 'Log out (the session is destroyed)', response: { 204: Type.Null() } } },
     async (request, reply) => {
+      await request.session.destroy();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-everywhere',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: "Log out every session of this account, on every device and in every region (this one's included)",
+        response: { 204: Type.Null(), ...errorResponses(401, 503) },
+      },
+    },
+    async (request, reply) => {
+      const userId = currentUser(request).id;
+      const generation = await users.revokeSessions(userId);
+      // This instance refuses the account's other sessions at once; the others within SESSION_CHECK_SECONDS.
+      if (generation !== undefined) sessionGenerations.remember(userId, generation);
       await request.session.destroy();
       return reply.code(204).send(null);
     },

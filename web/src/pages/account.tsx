@@ -83,10 +83,10 @@ export function AccountPage({ next }: { next: string | null }) {
 
   if (shop.user === undefined) return <Loading what="your account" />;
   if (shop.user) {
-    const signOut = async () => {
+    const signOut = async (everywhere: boolean) => {
       try {
-        await shop.signOut();
-        shop.announce('Signed out.');
+        await shop.signOut(everywhere);
+        shop.announce(everywhere ? 'Signed out on every device.' : 'Signed out.');
         navigate('/');
       } catch (err) {
         setError(err instanceof ApiError ? err.message : String(err));
@@ -104,9 +104,14 @@ export function AccountPage({ next }: { next: string | null }) {
           <a href="/orders">Your orders</a>
         </p>
         <ErrorMessage message={error} />
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
+        <p class="account-actions">
+          <button type="button" onClick={() => signOut(false)}>
+            Sign out
+          </button>
+          <button type="button" onClick={() => signOut(true)}>
+            Sign out on every device
+          </button>
+        </p>
       </section>
     );
   }
