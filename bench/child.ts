@@ -1,6 +1,6 @@
 // Starts a server as a child process (the service, or a ceiling) on a free 127.0.0.1 port, waits until it
 // answers (timing its start-up), and reads its memory from /proc (Linux): VmRSS now, VmHWM = peak since start.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -18,6 +18,8 @@ export interface Child {
   startupMs: number;
   rssBytes(): Promise<number>;
   peakRssBytes(): Promise<number>;
+  /** CPU time the process has used so far (user + system), in seconds. */
+  cpuSeconds(): Promise<number>;
   /** Last lines the process wrote (its log), for error messages. */
   output(): string;
   /** Throws if the process has died although nobody asked it to stop (a crash, or a signal from outside). */
@@ -39,6 +41,23 @@ async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number
   const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
   if (kb === undefined) throw new Error(`${field} missing for pid ${pid}`);
   return Number(kb) * 1024;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux unless the kernel says otherwise). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15; counted after the parenthesised name, which may hold spaces). */
+async function procCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 export interface StartOptions {
@@ -117,6 +136,7 @@ export async function startChild(options: StartOptions): Promise<Child> {
     startupMs,
     rssBytes: () => procStatus(pid, 'VmRSS'),
     peakRssBytes: () => procStatus(pid, 'VmHWM'),
+    cpuSeconds: () => procCpuSeconds(pid),
     output: tail,
     assertAlive() {
       if (death !== undefined) throw new Error(death);

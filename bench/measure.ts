@@ -12,6 +12,11 @@ export interface Measurement {
   statusCodes: Record<string, number>;
   /** req/s of each round, in order, when the scenario ran in several interleaved rounds. */
   roundRps: number[];
+  /**
+   * CPU time the serving process spent per answered request (user + system, µs), when measured: unlike req/s it
+   * does not depend on how much of the machine the load generator takes. Several rounds: their median.
+   */
+  cpuUsPerRequest?: number;
 }
 
 export interface MeasureOptions {
@@ -25,6 +30,8 @@ export interface MeasureOptions {
   body?: string;
   requests?: autocannon.Request[];
   initialContext?: object;
+  /** The serving process's CPU clock, to measure CPU per request over the measured run. */
+  cpuSeconds?: () => Promise<number>;
 }
 
 /**
@@ -85,10 +92,17 @@ export function combineRounds(rounds: Measurement[]): Measurement {
     requests: rounds.reduce((a, r) => a + r.requests, 0),
     statusCodes,
     roundRps: rounds.map((r) => r.requestsPerSec),
+    ...(rounds.every((r) => r.cpuUsPerRequest !== undefined)
+      ? { cpuUsPerRequest: median(rounds.map((r) => r.cpuUsPerRequest!)) }
+      : {}),
   };
 }
 
 export async function measure(options: MeasureOptions): Promise<Measurement> {
   if (options.warmupSec > 0) await run(options, options.warmupSec);
-  return toMeasurement(options.name, await run(options, options.durationSec));
+  const cpuBefore = await options.cpuSeconds?.();
+  const measured = toMeasurement(options.name, await run(options, options.durationSec));
+  if (cpuBefore === undefined || measured.requests === 0) return measured;
+  const cpu = (await options.cpuSeconds!()) - cpuBefore;
+  return { ...measured, cpuUsPerRequest: (cpu * 1e6) / measured.requests };
 }

@@ -82,10 +82,45 @@ function throughputRows(run: Run): string[][] {
     `${m.p50Ms}`,
     `${m.p99Ms}`,
     String(m.errors),
+    m.cpuUsPerRequest === undefined ? '' : m.cpuUsPerRequest.toFixed(0),
   ]);
 }
 
-const THROUGHPUT_HEADER = ['scenario', 'req/s', '× hello', 'req/s per round', 'p50 ms', 'p99 ms', 'errors'];
+const THROUGHPUT_HEADER = [
+  'scenario',
+  'req/s',
+  '× hello',
+  'req/s per round',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'CPU µs/req',
+];
+
+/** The suffix of the scenarios `npm run bench -- --baseline PATH` runs against the other build. */
+export const BASELINE_SUFFIX = ' (baseline)';
+
+const BASELINE_HEADER = ['scenario', 'CPU µs/req', 'baseline µs/req', 'difference', '× hello', 'baseline × hello'];
+
+/** Each scenario that ran against the baseline too: what this build costs per request, next to the baseline. */
+function baselineRows(run: Run): string[][] {
+  const hello = run.measurements[0]!;
+  const rows: string[][] = [];
+  for (const base of run.measurements.filter((m) => m.name.endsWith(BASELINE_SUFFIX))) {
+    const mine = run.measurements.find((m) => m.name === base.name.slice(0, -BASELINE_SUFFIX.length));
+    if (!mine || mine.cpuUsPerRequest === undefined || base.cpuUsPerRequest === undefined) continue;
+    const diff = mine.cpuUsPerRequest - base.cpuUsPerRequest;
+    rows.push([
+      mine.name,
+      mine.cpuUsPerRequest.toFixed(0),
+      base.cpuUsPerRequest.toFixed(0),
+      `${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(0)} µs (${diff >= 0 ? '+' : '−'}${Math.abs((100 * diff) / base.cpuUsPerRequest).toFixed(0)} %)`,
+      roundRatio(mine, hello).toFixed(2),
+      roundRatio(base, hello).toFixed(2),
+    ]);
+  }
+  return rows;
+}
 const STAMPEDE_HEADER = [
   'stampede',
   'requests',
@@ -186,6 +221,9 @@ export function renderText(run: Run): string {
     `${run.connections} connections, ${run.rounds} interleaved rounds of ${run.durationSec} s per scenario; load generator on the same machine`,
     '',
     ...table(THROUGHPUT_HEADER, throughputRows(run)),
+    ...(baselineRows(run).length > 0
+      ? ['', 'Against the baseline build, same rounds:', ...table(BASELINE_HEADER, baselineRows(run))]
+      : []),
     '',
     `Stampede: ${run.stampedes[0]?.requests ?? 0} concurrent GETs of one cold list page, every products query slowed by ${run.slowQueryMs} ms`,
     ...table(STAMPEDE_HEADER, stampedeRows(run)),
@@ -246,6 +284,17 @@ export function renderMarkdown(run: Run): string {
     '',
     ...markdownTable(THROUGHPUT_HEADER, throughputRows(run)),
     '',
+    ...(baselineRows(run).length > 0
+      ? [
+          '## Cost per request against the baseline build',
+          '',
+          'The same requests against the baseline build (Machine and run), in the same rounds. CPU per request does not',
+          'depend on how much of the machine the load generator takes, so it compares the builds more steadily than req/s.',
+          '',
+          ...markdownTable(BASELINE_HEADER, baselineRows(run)),
+          '',
+        ]
+      : []),
     '## Stampede',
     '',
     `${run.stampedes[0]?.requests ?? 0} requests for one cold list page (\`GET /api/products?limit=7\`) in flight at once, while every query of \`products\``,

@@ -9,6 +9,9 @@
 //          --node-args="FLAGS" (extra node flags for the service, e.g. --node-args=--max-old-space-size=192),
 //          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
 //          --service PATH (entry point to benchmark instead of npm start's, e.g. a candidate change; .ts runs under tsx),
+//          --baseline PATH (another build's entry point, e.g. an older release's dist/service/src/main.cjs: its warm
+//                           catalog, cart and signed-in scenarios run in the same rounds, and the report says what
+//                           this build costs per request against it),
 //          --mix-duration S (shopper mix, 60),
 //          --cpu-prof (write V8 CPU profiles of every service process to bench/profiles/, open in Chrome DevTools).
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
@@ -51,6 +54,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
     service: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const durationSec = Number(args.duration);
@@ -130,15 +134,21 @@ const serviceNodeArgs = [
   ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
 ];
 
-async function startService(db: BenchDatabase, instance: string, extra?: Record<string, string>): Promise<Child> {
+async function startService(
+  db: BenchDatabase,
+  instance: string,
+  extra?: Record<string, string>,
+  script = serviceScript,
+): Promise<Child> {
   const child = await startChild({
     name: `service (${instance})`,
-    script: serviceScript,
+    script,
     env: serviceEnv(db, instance, extra),
     nodeArgs: serviceNodeArgs,
   });
   children.add(child);
-  serviceStartups.push(child.startupMs);
+  // Another build's start-up is not this build's (the start-up target reads these).
+  if (script === serviceScript) serviceStartups.push(child.startupMs);
   return child;
 }
 
@@ -262,10 +272,65 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   const uncached = await startService(db, 'nocache', { CACHE_TTL_SECONDS: '0' });
   const xCache = await fetch(`${uncached.url}/api/products/${warmId}`).then((r) => r.headers.get('x-cache'));
   if (xCache !== 'miss') throw new Error(`with CACHE_TTL_SECONDS=0 x-cache is "${xCache}", expected "miss"`);
-  const cookies = await Promise.all(Array.from({ length: connections }, () => cartSession(cached.url, cartId!)));
   const loginEmail = `login-${runId}@bench.test`;
   await registeredShopper(cached.url, loginEmail);
-  let nextCookie = 0;
+  const baseline = args.baseline ? await startService(db, 'baseline', {}, args.baseline) : undefined;
+  const cartCookies = new Map<Child, { cookies: string[]; next: number }>();
+  for (const c of [cached, ...(baseline ? [baseline] : [])])
+    cartCookies.set(c, {
+      cookies: await Promise.all(Array.from({ length: connections }, () => cartSession(c.url, cartId!))),
+      next: 0,
+    });
+  const signedInCookies = new Map<Child, string>();
+  for (const c of [cached, ...(baseline ? [baseline] : [])])
+    signedInCookies.set(c, await registeredShopper(c.url, `me-${runId}-${c.pid}@bench.test`));
+  const cartScenario = (name: string, child: Child): Scenario => ({
+    name,
+    child,
+    options: (c) => {
+      const jar = cartCookies.get(c)!;
+      return {
+        url: c.url,
+        requests: [
+          {
+            method: 'PUT',
+            path: `/api/cart/items/${cartId}`,
+            setupRequest: (req) => ({
+              ...req,
+              headers: {
+                ...ALB_HEADERS,
+                'content-type': 'application/json',
+                cookie: jar.cookies[jar.next++ % jar.cookies.length]!,
+              },
+              body: JSON.stringify({ quantity: 1 + (jar.next % 5) }),
+            }),
+          },
+        ],
+      };
+    },
+  });
+  const signedInScenario = (name: string, child: Child): Scenario => ({
+    name,
+    child,
+    options: (c) => ({ url: `${c.url}/api/auth/me`, headers: { cookie: signedInCookies.get(c)! } }),
+  });
+  // The same requests against the baseline build, in the same rounds (after the scenarios the targets read).
+  const baselineScenarios: Scenario[] = baseline
+    ? [
+        {
+          name: 'GET /api/products?limit=20 (warm cache) (baseline)',
+          child: baseline,
+          options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
+        },
+        {
+          name: 'GET /api/products/:id (warm cache) (baseline)',
+          child: baseline,
+          options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
+        },
+        cartScenario('PUT /api/cart/items/:id (session) (baseline)', baseline),
+        signedInScenario('GET /api/auth/me (signed in) (baseline)', baseline),
+      ]
+    : [];
   const scenarios: Scenario[] = [
     { name: 'hello-world (bare Fastify)', child: hello, options: (c) => ({ url: `${c.url}/` }) },
     {
@@ -305,28 +370,9 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         body: JSON.stringify({ email: loginEmail, password: SHOPPER_PASSWORD }),
       }),
     },
-    {
-      name: 'PUT /api/cart/items/:id (session)',
-      child: cached,
-      options: (c) => ({
-        url: c.url,
-        requests: [
-          {
-            method: 'PUT',
-            path: `/api/cart/items/${cartId}`,
-            setupRequest: (req) => ({
-              ...req,
-              headers: {
-                ...ALB_HEADERS,
-                'content-type': 'application/json',
-                cookie: cookies[nextCookie++ % cookies.length]!,
-              },
-              body: JSON.stringify({ quantity: 1 + (nextCookie % 5) }),
-            }),
-          },
-        ],
-      }),
-    },
+    cartScenario('PUT /api/cart/items/:id (session)', cached),
+    signedInScenario('GET /api/auth/me (signed in)', cached),
+    ...baselineScenarios,
   ];
   const results = scenarios.map(() => [] as Measurement[]);
   let peakRssBytes = 0;
@@ -342,6 +388,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
           await measure({
             ...sc.options(sc.child),
             name: sc.name,
+            cpuSeconds: () => sc.child.cpuSeconds(),
             connections: sc.connections ?? connections,
             durationSec,
             // JIT, pools and caches warm up once; later rounds only re-open connections.
@@ -364,10 +411,10 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         slowQueryMs,
       }),
     );
-    for (const c of [hello, rawPg, cached, uncached]) c.assertAlive();
+    for (const c of [hello, rawPg, cached, uncached, ...(baseline ? [baseline] : [])]) c.assertAlive();
     peakRssBytes = await cached.peakRssBytes();
   } finally {
-    await Promise.all([hello, rawPg, cached, uncached].map((c) => stopChild(c)));
+    await Promise.all([hello, rawPg, cached, uncached, ...(baseline ? [baseline] : [])].map((c) => stopChild(c)));
   }
 
   await withChild(
@@ -439,6 +486,12 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
       `Hello-world ceiling: \`node ${startFlags.length > 0 ? `${startFlags.join(' ')} ` : ''}--import tsx bench/hello-world.ts\`, bare Fastify 5 with the same Node flags, environment, host and logger level`,
       "Raw-pg ceiling: bench/raw-pg.ts, bare Fastify 5 + node-postgres (pool of 10, as the service) running the cache-off list page's keyset query, same flags and logger level",
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
+      ...(args.baseline
+        ? [
+            `Baseline: \`${args.baseline}\` with the same flags and environment, served in the same rounds ("(baseline)" rows)`,
+          ]
+        : []),
+      'CPU µs/req: user + system time of the serving process over the measured run (/proc/<pid>/stat), per answered request; the median of the rounds',
       `Scenarios take turns for ${rounds} rounds while all servers stay up; each row is the round with the median req/s, "× hello" is the median of the per-round ratios`,
     ],
     measurements,
