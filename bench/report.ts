@@ -288,8 +288,9 @@ export function renderMarkdown(run: Run): string {
       ? [
           '## Cost per request against the baseline build',
           '',
-          'The same requests against the baseline build (Machine and run), in the same rounds. CPU per request does not',
-          'depend on how much of the machine the load generator takes, so it compares the builds more steadily than req/s.',
+          'The same requests against the baseline build (Machine and run), in the same rounds. CPU per request depends less',
+          'than req/s on how much of the machine the load generator takes, but it still moves with load and batching',
+          '(fewer requests per event-loop turn cost more each): read differences of a few µs as noise.',
           '',
           ...markdownTable(BASELINE_HEADER, baselineRows(run)),
           '',

@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient } from 'redis';
@@ -150,6 +151,19 @@ async function startService(
   // Another build's start-up is not this build's (the start-up target reads these).
   if (script === serviceScript) serviceStartups.push(child.startupMs);
   return child;
+}
+
+/** "commit abc1234, " when the baseline's entry point lies in a git checkout, else nothing. */
+function baselineCommit(script: string): string {
+  try {
+    const commit = execFileSync('git', ['-C', dirname(script), 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return `commit ${commit}, `;
+  } catch {
+    return '';
+  }
 }
 
 /** Start-up (spawn to /health 200) of every service process of the run. */
@@ -488,7 +502,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       ...(args.baseline
         ? [
-            `Baseline: \`${args.baseline}\` with the same flags and environment, served in the same rounds ("(baseline)" rows)`,
+            `Baseline: ${baselineCommit(args.baseline)}\`${args.baseline}\` with the same flags and environment, served in the same rounds ("(baseline)" rows)`,
           ]
         : []),
       'CPU µs/req: user + system time of the serving process over the measured run (/proc/<pid>/stat), per answered request; the median of the rounds',
