@@ -27,6 +27,7 @@ export default defineConfig({
             'loadtest/**/*.test.ts',
             'scripts/**/*.test.ts',
             'lab/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: [...configDefaults.exclude, ...LAB_RUNS],
           environment: 'node',

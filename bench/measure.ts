@@ -86,8 +86,9 @@ export function combineRounds(rounds: Measurement[]): Measurement {
   const statusCodes: Record<string, number> = {};
   for (const r of rounds)
     for (const [c, n] of Object.entries(r.statusCodes)) statusCodes[c] = (statusCodes[c] ?? 0) + n;
+  const { cpuUsPerRequest: _typicalCpu, ...rest } = typical;
   return {
-    ...typical,
+    ...rest,
     errors: rounds.reduce((a, r) => a + r.errors, 0),
     requests: rounds.reduce((a, r) => a + r.requests, 0),
     statusCodes,

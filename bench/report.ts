@@ -103,7 +103,7 @@ export const BASELINE_SUFFIX = ' (baseline)';
 const BASELINE_HEADER = ['scenario', 'CPU µs/req', 'baseline µs/req', 'difference', '× hello', 'baseline × hello'];
 
 /** Each scenario that ran against the baseline too: what this build costs per request, next to the baseline. */
-function baselineRows(run: Run): string[][] {
+export function baselineRows(run: Pick<Run, 'measurements'>): string[][] {
   const hello = run.measurements[0]!;
   const rows: string[][] = [];
   for (const base of run.measurements.filter((m) => m.name.endsWith(BASELINE_SUFFIX))) {
