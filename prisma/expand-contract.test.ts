@@ -28,6 +28,21 @@ describe('migrations keep the previous release working', () => {
     ['ALTER TABLE "orders" ADD COLUMN "gift" BOOLEAN NOT NULL;', 'adds a required column without a default'],
     ['ALTER TABLE "orders" ADD COLUMN "a" TEXT, ADD COLUMN "b" INTEGER NOT NULL;', 'adds a required column'],
     ['DROP TYPE "OrderStatus";', 'drops a type'],
+    ['ALTER TABLE "orders" ALTER COLUMN "status" DROP DEFAULT;', 'drops a default'],
+    ['TRUNCATE "orders";', 'deletes every row'],
+    ['TRUNCATE TABLE "orders" CASCADE;', 'deletes every row'],
+    ['ALTER TABLE "orders" ADD CONSTRAINT "orders_note_check" CHECK (length("note") < 200);', 'adds a constraint'],
+    ['ALTER TABLE "orders" ADD CONSTRAINT "orders_note_key" UNIQUE ("note");', 'adds a constraint'],
+    ['ALTER TABLE ONLY "public"."orders" ADD CHECK ("note" <> \'\') NOT VALID;', 'adds a constraint'],
+    [
+      'ALTER TABLE "orders" ADD CONSTRAINT "orders_user_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id");',
+      'adds a constraint',
+    ],
+    ['CREATE UNIQUE INDEX "orders_note_key" ON "orders"("note");', 'adds a unique index'],
+    [
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "orders_note_key" ON public.orders (note);',
+      'adds a unique index',
+    ],
   ])('refuses %s', (sql, why) => {
     const findings = later(`-- a release after the first\n${sql}\n`);
     expect(findings).toHaveLength(1);
@@ -43,6 +58,10 @@ describe('migrations keep the previous release working', () => {
     'ALTER TABLE "orders" ALTER COLUMN "note" SET DEFAULT \'\';',
     'ALTER TABLE "orders" DROP CONSTRAINT "orders_note_check";',
     'ALTER TYPE "OrderStatus" ADD VALUE \'shipped\';',
+    // A table of its own, with its keys and indexes: nothing running writes it yet.
+    `CREATE TABLE "notes" ("id" UUID NOT NULL, "order_id" UUID NOT NULL, "body" TEXT NOT NULL);
+     CREATE UNIQUE INDEX "notes_order_id_key" ON "notes"("order_id");
+     ALTER TABLE "notes" ADD CONSTRAINT "notes_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id");`,
   ])('accepts the expand step %s', (sql) => {
     expect(later(sql)).toEqual([]);
   });

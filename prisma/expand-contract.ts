@@ -4,9 +4,13 @@
 // migration must leave the schema usable by the previous release ("expand"); removing what the previous release
 // still uses ("contract") waits for a later release, once no instance runs the code that needs it.
 //
-// This finds the statements that break the previous release: DROP TABLE / DROP COLUMN / DROP TYPE, RENAME of a
-// table, column, constraint or enum value, ALTER COLUMN ... TYPE and SET NOT NULL, and ADD COLUMN ... NOT NULL
-// without a DEFAULT (the previous release inserts rows without it). A migration may do them only as a contract
+// This finds the statements that break the previous release: DROP TABLE / DROP COLUMN / DROP TYPE, TRUNCATE,
+// RENAME of a table, column, constraint or enum value, ALTER COLUMN ... TYPE, SET NOT NULL and DROP DEFAULT (the
+// previous release inserts rows that leave the column to its default), ADD COLUMN ... NOT NULL without a DEFAULT
+// (the previous release inserts rows without it), and a new constraint or unique index on a table the previous
+// release writes (ADD CONSTRAINT / PRIMARY KEY / UNIQUE / CHECK / FOREIGN KEY / EXCLUDE, CREATE UNIQUE INDEX: its
+// writes may violate what it does not know about; on a table created by the same migration they are part of the
+// expand). A migration may do them only as a contract
 // step: its first line says which earlier migration expanded for it,
 //   -- contract of 20261201000000_add_order_notes: the previous release no longer reads orders.note
 // and that migration must exist and be older. Hand-written: Prisma has no such check, and the SQL it generates
@@ -34,7 +38,36 @@ const RULES: [RegExp, string][] = [
     'changes a column type under the previous release',
   ],
   [/^ALTER\s+TABLE\b.*\bSET\s+NOT\s+NULL\b/is, 'makes a column required that the previous release may leave empty'],
+  [/^ALTER\s+TABLE\b.*\bDROP\s+DEFAULT\b/is, 'drops a default the previous release relies on when it inserts'],
+  [/^TRUNCATE\b/i, 'deletes every row of a table the previous release uses'],
 ];
+
+/** Rules for what a migration adds to an existing table: a table it creates itself is not the previous release's. */
+const EXISTING_TABLE_RULES: [RegExp, string][] = [
+  [
+    /^ALTER\s+TABLE\b.*\bADD\s+(CONSTRAINT\s+"?\w+"?\s+)?(CHECK|UNIQUE|PRIMARY\s+KEY|FOREIGN\s+KEY|EXCLUDE)\b/is,
+    "adds a constraint the previous release's writes may violate",
+  ],
+  [/^CREATE\s+UNIQUE\s+INDEX\b/i, "adds a unique index the previous release's writes may violate"],
+];
+
+/** The table an ALTER TABLE or CREATE INDEX statement is about (unquoted, without its schema). */
+function tableOf(statement: string): string | undefined {
+  const name =
+    /^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?((?:"?\w+"?\.)?"?\w+"?)/i.exec(statement)?.[1] ??
+    /^CREATE\s+UNIQUE\s+INDEX\b.*?\bON\s+(?:ONLY\s+)?((?:"?\w+"?\.)?"?\w+"?)/i.exec(statement)?.[1];
+  return name?.replace(/"/g, '').split('.').pop();
+}
+
+/** Tables a migration creates: constraints and indexes on them break nothing that runs. */
+function createdTables(statementsOfMigration: string[]): Set<string> {
+  const created = new Set<string>();
+  for (const st of statementsOfMigration) {
+    const name = /^CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"?\w+"?\.)?"?\w+"?)/i.exec(st)?.[1];
+    if (name) created.add(name.replace(/"/g, '').split('.').pop()!);
+  }
+  return created;
+}
 
 /** ADD COLUMN ... NOT NULL without DEFAULT: the previous release's INSERTs fail. One ALTER may add several columns. */
 function addsRequiredColumnWithoutDefault(statement: string): boolean {
@@ -80,8 +113,14 @@ export function breakingStatements(migrations: Record<string, string>): Finding[
       }
       return;
     }
-    for (const statement of statements(sql)) {
-      const rule = RULES.find(([pattern]) => pattern.test(statement));
+    const all = statements(sql);
+    const created = createdTables(all);
+    for (const statement of all) {
+      const table = tableOf(statement);
+      const onExisting = table === undefined || !created.has(table);
+      const rule =
+        RULES.find(([pattern]) => pattern.test(statement)) ??
+        (onExisting ? EXISTING_TABLE_RULES.find(([pattern]) => pattern.test(statement)) : undefined);
       const why =
         rule?.[1] ??
         (addsRequiredColumnWithoutDefault(statement) ? 'adds a required column without a default' : undefined);
