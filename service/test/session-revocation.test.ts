@@ -133,6 +133,23 @@ describe('log out everywhere', () => {
   });
 });
 
+describe('the session check while the database is unavailable', () => {
+  it('answers 503 in the error shape when the check is due, and keeps the session for when it is back', async () => {
+    const email = await account();
+    // The instance's reader is a port nothing listens on: the check cannot be made there.
+    const deadReader = await ctx.anotherApp({
+      DATABASE_READ_URL: 'postgresql://postgres@127.0.0.1:1/nothing',
+      SESSION_CHECK_SECONDS: '0',
+    });
+    const shopper = (await signedIn(email)).useApp(deadReader);
+    const me = await shopper.get('/api/auth/me');
+    expect(me.statusCode).toBe(503);
+    expect(me.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    // Not signed out: the same session works where the database answers.
+    expect((await shopper.useApp(ctx.app).get('/api/auth/me')).statusCode).toBe(200);
+  });
+});
+
 describe('the session check under a lagging reader', () => {
   // The "replica" is a second database: it holds only what a test copies there, i.e. a replica lagging forever.
   let replica: TestDatabase;
