@@ -9,6 +9,8 @@ const LAG_MS = 400;
 let cluster: Cluster;
 let endpoint: WriteForwardingEndpoint;
 let refusing: WriteForwardingEndpoint;
+/** The endpoint of a cluster that is the primary: local write forwarding, leading to the writer itself. */
+let primary: WriteForwardingEndpoint;
 const clients: pg.Client[] = [];
 
 async function connect(at: WriteForwardingEndpoint, mode?: string): Promise<pg.Client> {
@@ -44,14 +46,33 @@ beforeAll(async () => {
   };
   endpoint = await new WriteForwardingEndpoint({ name: 'test', writingSelect: 'forward', ...base }).listen();
   refusing = await new WriteForwardingEndpoint({ name: 'test-refusing', writingSelect: 'local', ...base }).listen();
+  primary = await new WriteForwardingEndpoint({
+    name: 'test-primary',
+    writingSelect: 'forward',
+    local: { port: cluster.primary.port },
+    writer: null,
+    defaultMode: 'session',
+  }).listen();
 }, 90_000);
 
 afterAll(async () => {
   for (const c of clients) await c.end().catch(() => {});
   await endpoint?.close();
   await refusing?.close();
+  await primary?.close();
   await cluster?.destroy();
 });
+
+/** Statements write forwarding refuses, local and global alike, with what the refusal names. */
+const REFUSED: [string, RegExp][] = [
+  ['CREATE TABLE t (a int)', /DDL/],
+  ['LOCK notes', /LOCK/],
+  ["SELECT nextval('counter')", /sequence/],
+  ['TRUNCATE notes', /TRUNCATE/],
+  ['DECLARE c CURSOR FOR SELECT 1', /cursors/],
+  ['SELECT 1 INTO scratch', /SELECT INTO/],
+  ['BEGIN ISOLATION LEVEL SERIALIZABLE', /SERIALIZABLE/],
+];
 
 let nextId = 1;
 const id = () => nextId++;
@@ -109,15 +130,7 @@ describe('the write-forwarding endpoint over a lagging replica', () => {
     expect((await direct.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'tx' }]);
   });
 
-  it.each([
-    ['CREATE TABLE t (a int)', /DDL/],
-    ['LOCK notes', /LOCK/],
-    ["SELECT nextval('counter')", /sequence/],
-    ['TRUNCATE notes', /TRUNCATE/],
-    ['DECLARE c CURSOR FOR SELECT 1', /cursors/],
-    ['SELECT 1 INTO scratch', /SELECT INTO/],
-    ['BEGIN ISOLATION LEVEL SERIALIZABLE', /SERIALIZABLE/],
-  ])('refuses %s with SQLSTATE 0A000 and writes nothing', async (sql, reason) => {
+  it.each(REFUSED)('refuses %s with SQLSTATE 0A000 and writes nothing', async (sql, reason) => {
     const c = await connect(endpoint);
     await expect(c.query(sql)).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(reason) });
     // The connection stays usable.
@@ -153,5 +166,58 @@ describe('the write-forwarding endpoint over a lagging replica', () => {
       await c.query({ name: 'sel', text: 'SELECT count(*)::int AS n FROM notes' });
     }
     expect(endpoint.stats.forwarded).toBeGreaterThan(0);
+  });
+});
+
+/** A query on the primary itself, past every endpoint. */
+async function onPrimary(sql: string): Promise<unknown[]> {
+  const direct = new pg.Client({ connectionString: cluster.primary.url() });
+  await direct.connect();
+  try {
+    return (await direct.query(sql)).rows;
+  } finally {
+    await direct.end();
+  }
+}
+
+describe('the endpoint while its cluster is the primary (local write forwarding, to the writer itself)', () => {
+  it('runs reads and writes on the writer: another connection reads a write at once, whatever its mode', async () => {
+    const writer = await connect(primary, 'eventual');
+    const other = await connect(primary, 'eventual');
+    const n = id();
+    await writer.query('INSERT INTO notes VALUES ($1, $2)', [n, 'primary']);
+    expect((await other.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'primary' }]);
+  });
+
+  it.each(REFUSED)('refuses %s with SQLSTATE 0A000, as local write forwarding does', async (sql, reason) => {
+    const before = await onPrimary('SELECT count(*)::int AS n FROM notes');
+    const c = await connect(primary);
+    await expect(c.query(sql)).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(reason) });
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect(await onPrimary('SELECT count(*)::int AS n FROM notes')).toEqual(before);
+    expect(await onPrimary("SELECT to_regclass('t') IS NULL AS none")).toEqual([{ none: true }]);
+  });
+
+  it('refuses SAVEPOINT inside a transaction, which then fails until its end and rolls back at COMMIT', async () => {
+    const c = await connect(primary);
+    const n = id();
+    await c.query('BEGIN');
+    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'lost']);
+    await expect(c.query('SAVEPOINT s')).rejects.toMatchObject({ code: '0A000' });
+    await expect(c.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    expect((await c.query('COMMIT')).command).toBe('ROLLBACK');
+    expect((await c.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([]);
+    // The connection works again after the transaction ended.
+    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'kept']);
+    expect((await c.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'kept' }]);
+  });
+
+  it("keeps a transaction failed by the client's own statement to PostgreSQL itself", async () => {
+    const c = await connect(primary);
+    await c.query('BEGIN');
+    await expect(c.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+    await expect(c.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    await c.query('ROLLBACK');
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 });

@@ -1,7 +1,8 @@
 // A stand-in for the reader endpoint of an Aurora PostgreSQL global database member, as the service sees it at
 // DATABASE_URL (infra/region/index.ts, serviceWriteEndpoint). While its cluster is the primary, Aurora's local
 // write forwarding sends writes to the in-region writer; the lab's region has no reader instance of its own
-// there, so the endpoint leads straight to the writer (the in-region hop costs no crossing). While its cluster is
+// there, so the endpoint leads straight to the writer (the in-region hop costs no crossing), refusing what local
+// write forwarding refuses (the same list as global write forwarding). While its cluster is
 // a secondary it is a global write-forwarding instance: every statement is classified (statement-class.ts) and
 //   - reads run on the region's own replica, after the wait the session's consistency mode asks for:
 //     `eventual` none; `session` until the replica has replayed this connection's own forwarded writes;
@@ -456,13 +457,9 @@ class Session {
 
   private async run(batch: Message[]): Promise<void> {
     const local = this.local!;
-    if (!this.endpoint.forwarding) {
-      // This cluster is the primary: its endpoint is the writer itself.
-      await local.exchange(this.withParses(local, batch), this.relayUntilReady());
-      return;
-    }
     const cls = this.classOf(batch);
     const sql = batch.map((m) => (m.type === 'Q' ? queryText(m) : m.type === 'P' ? parseFields(m).text : '')).join('');
+    if (!this.endpoint.forwarding) return this.runAsPrimary(batch, cls, sql);
     if (this.failedTransaction && cls.kind !== 'end') {
       return this.refuse(
         'current transaction is aborted, commands ignored until end of transaction block',
@@ -496,6 +493,33 @@ class Session {
         if (this.writerInTransaction) return this.forward(batch, false);
         return this.read(batch);
     }
+  }
+
+  /**
+   * This cluster is the primary. In AWS its reader endpoint leads to a reader instance with local write forwarding,
+   * which refuses the same SQL as global write forwarding (the Aurora User Guide has one limitations page for both,
+   * statement-class.ts). The lab's region has no reader instance there, so what it accepts runs on the writer
+   * itself; what it refuses is refused here too, with the transaction it was sent in failed until its end.
+   */
+  private async runAsPrimary(batch: Message[], cls: StatementClass, sql: string): Promise<void> {
+    const local = this.local!;
+    if (this.failedTransaction) {
+      if (cls.kind !== 'end')
+        return this.refuse(
+          'current transaction is aborted, commands ignored until end of transaction block',
+          IN_FAILED_TRANSACTION,
+        );
+      await local.exchange(query('ROLLBACK'));
+      this.resetTransaction();
+      this.client.write(Buffer.concat([commandComplete('ROLLBACK'), readyForQuery('I')]));
+      return;
+    }
+    if (cls.kind === 'refuse') return this.refuse(cls.reason, FEATURE_NOT_SUPPORTED, sql);
+    if (cls.kind === 'begin' && cls.serializable)
+      return this.refuse('SERIALIZABLE isolation', FEATURE_NOT_SUPPORTED, sql);
+    const status = await local.exchange(this.withParses(local, batch), this.relayUntilReady());
+    // The writer's own answer says whether a transaction is open ('T') or failed by the client's statement ('E').
+    this.inTransaction = status !== 'I';
   }
 
   private async read(batch: Message[]): Promise<void> {
