@@ -9,9 +9,10 @@
 //          --node-args="FLAGS" (extra node flags for the service, e.g. --node-args=--max-old-space-size=192),
 //          --env KEY=VALUE (repeatable; extra service environment, e.g. LOG_LEVEL=warn to see what logging costs),
 //          --service PATH (entry point to benchmark instead of npm start's, e.g. a candidate change; .ts runs under tsx),
-//          --baseline PATH (another build's entry point, e.g. an older release's dist/service/src/main.cjs: its warm
-//                           catalog, cart and signed-in scenarios run in the same rounds, and the report says what
-//                           this build costs per request against it),
+//          --baseline PATH (another build's entry point, e.g. an older release's dist/service/src/main.cjs: it and
+//                           a second process of this build serve the same warm catalog, cart and signed-in
+//                           scenarios, side by side in the same rounds, and the report says what this build costs
+//                           per request against it),
 //          --mix-duration S (shopper mix, 60),
 //          --cpu-prof (write V8 CPU profiles of every service process to bench/profiles/, open in Chrome DevTools).
 // Needs PostgreSQL and Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL; default the local ones). It creates its own
@@ -32,7 +33,15 @@ import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { expiryUnderLoad } from './expiry.js';
 import { ALB_HEADERS, combineRounds, type Measurement, measure } from './measure.js';
 import { type GcSummary, gcBetween, scrape } from './metrics.js';
-import { type Machine, type Run, renderText, type ShopperMixResult, updateDocument } from './report.js';
+import {
+  BASELINE_SUFFIX,
+  CANDIDATE_SUFFIX,
+  type Machine,
+  type Run,
+  renderText,
+  type ShopperMixResult,
+  updateDocument,
+} from './report.js';
 import { cartSession, listCursors, registeredShopper, SHOPPER_PASSWORD } from './shoppers.js';
 import { type SoakResult, soak } from './soak.js';
 import { type StampedeResult, stampede } from './stampede.js';
@@ -288,15 +297,20 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
   if (xCache !== 'miss') throw new Error(`with CACHE_TTL_SECONDS=0 x-cache is "${xCache}", expected "miss"`);
   const loginEmail = `login-${runId}@bench.test`;
   await registeredShopper(cached.url, loginEmail);
+  // A/B against a baseline build: two processes that serve nothing else, so neither carries the other scenarios'
+  // state (the cached process also serves logins, the stampede and the rest, and measured slower than a second
+  // process of the same build that serves only these).
   const baseline = args.baseline ? await startService(db, 'baseline', {}, args.baseline) : undefined;
+  const candidate = baseline ? await startService(db, 'candidate') : undefined;
+  const abChildren = baseline && candidate ? [candidate, baseline] : [];
   const cartCookies = new Map<Child, { cookies: string[]; next: number }>();
-  for (const c of [cached, ...(baseline ? [baseline] : [])])
+  for (const c of [cached, ...abChildren])
     cartCookies.set(c, {
       cookies: await Promise.all(Array.from({ length: connections }, () => cartSession(c.url, cartId!))),
       next: 0,
     });
   const signedInCookies = new Map<Child, string>();
-  for (const c of [cached, ...(baseline ? [baseline] : [])])
+  for (const c of [cached, ...abChildren])
     signedInCookies.set(c, await registeredShopper(c.url, `me-${runId}-${c.pid}@bench.test`));
   const cartScenario = (name: string, child: Child): Scenario => ({
     name,
@@ -328,23 +342,29 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     child,
     options: (c) => ({ url: `${c.url}/api/auth/me`, headers: { cookie: signedInCookies.get(c)! } }),
   });
-  // The same requests against the baseline build, in the same rounds (after the scenarios the targets read).
-  const baselineScenarios: Scenario[] = baseline
-    ? [
-        {
-          name: 'GET /api/products?limit=20 (warm cache) (baseline)',
-          child: baseline,
-          options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
-        },
-        {
-          name: 'GET /api/products/:id (warm cache) (baseline)',
-          child: baseline,
-          options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
-        },
-        cartScenario('PUT /api/cart/items/:id (session) (baseline)', baseline),
-        signedInScenario('GET /api/auth/me (signed in) (baseline)', baseline),
-      ]
-    : [];
+  // The A/B pairs, after the scenarios the targets read: each request against this build, then the baseline (in
+  // every other round the baseline first, so neither always follows the same scenario).
+  const abScenarios: Scenario[] = abChildren.flatMap((child) => {
+    const side = child === baseline ? BASELINE_SUFFIX : CANDIDATE_SUFFIX;
+    return [
+      {
+        name: `GET /api/products?limit=20 (warm cache)${side}`,
+        child,
+        options: (c: Child) => ({ url: `${c.url}/api/products?limit=20` }),
+      },
+      {
+        name: `GET /api/products/:id (warm cache)${side}`,
+        child,
+        options: (c: Child) => ({ url: `${c.url}/api/products/${warmId}` }),
+      },
+      cartScenario(`PUT /api/cart/items/:id (session)${side}`, child),
+      signedInScenario(`GET /api/auth/me (signed in)${side}`, child),
+    ];
+  });
+  // [candidate's 4, baseline's 4] → candidate/baseline pairs.
+  const abPairs = abScenarios
+    .slice(0, abScenarios.length / 2)
+    .flatMap((sc, i) => [sc, abScenarios[i + abScenarios.length / 2]!]);
   const scenarios: Scenario[] = [
     { name: 'hello-world (bare Fastify)', child: hello, options: (c) => ({ url: `${c.url}/` }) },
     {
@@ -386,7 +406,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     },
     cartScenario('PUT /api/cart/items/:id (session)', cached),
     signedInScenario('GET /api/auth/me (signed in)', cached),
-    ...baselineScenarios,
+    ...abPairs,
   ];
   const results = scenarios.map(() => [] as Measurement[]);
   let peakRssBytes = 0;
@@ -396,7 +416,13 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     const roundsStarted = performance.now();
     for (let round = 0; round < rounds; round++) {
       log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
-      for (const [i, sc] of scenarios.entries()) {
+      const firstPair = scenarios.length - abPairs.length;
+      const order = scenarios.map((_, i) =>
+        // Odd rounds swap each A/B pair, so the baseline goes first there.
+        round % 2 === 1 && i >= firstPair ? (((i - firstPair) % 2 === 0 ? i + 1 : i - 1) as number) : i,
+      );
+      for (const i of order) {
+        const sc = scenarios[i]!;
         sc.child.assertAlive();
         results[i]!.push(
           await measure({
@@ -425,10 +451,10 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
         slowQueryMs,
       }),
     );
-    for (const c of [hello, rawPg, cached, uncached, ...(baseline ? [baseline] : [])]) c.assertAlive();
+    for (const c of [hello, rawPg, cached, uncached, ...abChildren]) c.assertAlive();
     peakRssBytes = await cached.peakRssBytes();
   } finally {
-    await Promise.all([hello, rawPg, cached, uncached, ...(baseline ? [baseline] : [])].map((c) => stopChild(c)));
+    await Promise.all([hello, rawPg, cached, uncached, ...abChildren].map((c) => stopChild(c)));
   }
 
   await withChild(
@@ -502,7 +528,7 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
       'Database path: a second service process with CACHE_TTL_SECONDS=0; single-flight off: a third with CACHE_SINGLE_FLIGHT=false',
       ...(args.baseline
         ? [
-            `Baseline: ${baselineCommit(args.baseline)}\`${args.baseline}\` with the same flags and environment, served in the same rounds ("(baseline)" rows)`,
+            `Baseline: ${baselineCommit(args.baseline)}\`${args.baseline}\` with the same flags and environment, and a second process of this build, each serving only the A/B scenarios, pair by pair in the same rounds ("(A/B: …)" rows)`,
           ]
         : []),
       'CPU µs/req: user + system time of the serving process over the measured run (/proc/<pid>/stat), per answered request; the median of the rounds',
