@@ -76,7 +76,7 @@ export interface EndpointStats {
   refused: { sql: string; reason: string }[];
   /** Milliseconds reads spent waiting for the replica, per consistency mode. */
   waitedMs: Record<ConsistencyMode, number[]>;
-  /** Every distinct SQL text classified while forwarding, with what it was classified as. */
+  /** Every distinct SQL text classified, with what it was classified as. */
   seen: Map<string, StatementClass['kind']>;
 }
 
@@ -459,18 +459,19 @@ class Session {
     const local = this.local!;
     const cls = this.classOf(batch);
     const sql = batch.map((m) => (m.type === 'Q' ? queryText(m) : m.type === 'P' ? parseFields(m).text : '')).join('');
-    if (!this.endpoint.forwarding) return this.runAsPrimary(batch, cls, sql);
+    // What either kind of write forwarding refuses, in either role (statement-class.ts).
     if (this.failedTransaction && cls.kind !== 'end') {
       return this.refuse(
         'current transaction is aborted, commands ignored until end of transaction block',
         IN_FAILED_TRANSACTION,
       );
     }
+    if (cls.kind === 'refuse') return this.refuse(cls.reason, FEATURE_NOT_SUPPORTED, sql);
+    if (cls.kind === 'begin' && cls.serializable)
+      return this.refuse('SERIALIZABLE isolation', FEATURE_NOT_SUPPORTED, sql);
+    if (!this.endpoint.forwarding) return this.onWriter(batch, cls, sql);
     switch (cls.kind) {
-      case 'refuse':
-        return this.refuse(cls.reason, FEATURE_NOT_SUPPORTED, sql);
       case 'begin':
-        if (cls.serializable) return this.refuse('SERIALIZABLE isolation', FEATURE_NOT_SUPPORTED, sql);
         this.beginSql = sql.trim() || 'BEGIN';
         this.inTransaction = true;
         this.endpoint.stats.local++;
@@ -498,25 +499,12 @@ class Session {
   /**
    * This cluster is the primary. In AWS its reader endpoint leads to a reader instance with local write forwarding,
    * which refuses the same SQL as global write forwarding (the Aurora User Guide has one limitations page for both,
-   * statement-class.ts). The lab's region has no reader instance there, so what it accepts runs on the writer
-   * itself; what it refuses is refused here too, with the transaction it was sent in failed until its end.
+   * statement-class.ts; run() refused it already). The lab's region has no reader instance there, so the rest runs
+   * on the writer itself; a transaction ends as on a secondary (end(): one failed by a refusal rolls back).
    */
-  private async runAsPrimary(batch: Message[], cls: StatementClass, sql: string): Promise<void> {
+  private async onWriter(batch: Message[], cls: StatementClass, sql: string): Promise<void> {
+    if (cls.kind === 'end') return this.end(batch, sql);
     const local = this.local!;
-    if (this.failedTransaction) {
-      if (cls.kind !== 'end')
-        return this.refuse(
-          'current transaction is aborted, commands ignored until end of transaction block',
-          IN_FAILED_TRANSACTION,
-        );
-      await local.exchange(query('ROLLBACK'));
-      this.resetTransaction();
-      this.client.write(Buffer.concat([commandComplete('ROLLBACK'), readyForQuery('I')]));
-      return;
-    }
-    if (cls.kind === 'refuse') return this.refuse(cls.reason, FEATURE_NOT_SUPPORTED, sql);
-    if (cls.kind === 'begin' && cls.serializable)
-      return this.refuse('SERIALIZABLE isolation', FEATURE_NOT_SUPPORTED, sql);
     const status = await local.exchange(this.withParses(local, batch), this.relayUntilReady());
     // The writer's own answer says whether a transaction is open ('T') or failed by the client's statement ('E').
     this.inTransaction = status !== 'I';
