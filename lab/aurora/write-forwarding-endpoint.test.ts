@@ -130,25 +130,6 @@ describe('the write-forwarding endpoint over a lagging replica', () => {
     expect((await direct.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'tx' }]);
   });
 
-  it.each(REFUSED)('refuses %s with SQLSTATE 0A000 and writes nothing', async (sql, reason) => {
-    const c = await connect(endpoint);
-    await expect(c.query(sql)).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(reason) });
-    // The connection stays usable.
-    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-  });
-
-  it('refuses SAVEPOINT inside a transaction, which is then aborted until ROLLBACK', async () => {
-    const c = await connect(endpoint);
-    const n = id();
-    await c.query('BEGIN');
-    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'lost']);
-    await expect(c.query('SAVEPOINT s')).rejects.toMatchObject({ code: '0A000' });
-    await expect(c.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
-    await c.query('COMMIT');
-    const check = await connect(endpoint, 'global');
-    expect((await check.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([]);
-  });
-
   it('a top-level SELECT over data-modifying CTEs: forwarded, or run on the standby (SQLSTATE 25006), per option', async () => {
     const sql = "WITH w AS (INSERT INTO notes VALUES ($1, 'cte') RETURNING id) SELECT id FROM w";
     const forwarded = await connect(endpoint);
@@ -180,6 +161,37 @@ async function onPrimary(sql: string): Promise<unknown[]> {
   }
 }
 
+// One limitations list for local and global write forwarding (statement-class.ts): the same refusals in either role.
+describe.each([
+  ['a secondary (global write forwarding)', () => endpoint],
+  ['the primary (local write forwarding)', () => primary],
+])('what the endpoint of %s refuses', (_role, at) => {
+  it.each(REFUSED)('refuses %s with SQLSTATE 0A000 and writes nothing', async (sql, reason) => {
+    const before = await onPrimary('SELECT count(*)::int AS n FROM notes');
+    const c = await connect(at());
+    await expect(c.query(sql)).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(reason) });
+    // The connection stays usable.
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect(await onPrimary('SELECT count(*)::int AS n FROM notes')).toEqual(before);
+    expect(await onPrimary("SELECT to_regclass('t') IS NULL AS none")).toEqual([{ none: true }]);
+  });
+
+  it('refuses SAVEPOINT inside a transaction, which then fails until its end and rolls back at COMMIT', async () => {
+    const c = await connect(at());
+    const n = id();
+    await c.query('BEGIN');
+    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'lost']);
+    await expect(c.query('SAVEPOINT s')).rejects.toMatchObject({ code: '0A000' });
+    await expect(c.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    expect((await c.query('COMMIT')).command).toBe('ROLLBACK');
+    const check = await connect(at(), 'global');
+    expect((await check.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([]);
+    // The connection works again after the transaction ended.
+    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'kept']);
+    expect((await c.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'kept' }]);
+  });
+});
+
 describe('the endpoint while its cluster is the primary (local write forwarding, to the writer itself)', () => {
   it('runs reads and writes on the writer: another connection reads a write at once, whatever its mode', async () => {
     const writer = await connect(primary, 'eventual');
@@ -187,29 +199,6 @@ describe('the endpoint while its cluster is the primary (local write forwarding,
     const n = id();
     await writer.query('INSERT INTO notes VALUES ($1, $2)', [n, 'primary']);
     expect((await other.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'primary' }]);
-  });
-
-  it.each(REFUSED)('refuses %s with SQLSTATE 0A000, as local write forwarding does', async (sql, reason) => {
-    const before = await onPrimary('SELECT count(*)::int AS n FROM notes');
-    const c = await connect(primary);
-    await expect(c.query(sql)).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(reason) });
-    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    expect(await onPrimary('SELECT count(*)::int AS n FROM notes')).toEqual(before);
-    expect(await onPrimary("SELECT to_regclass('t') IS NULL AS none")).toEqual([{ none: true }]);
-  });
-
-  it('refuses SAVEPOINT inside a transaction, which then fails until its end and rolls back at COMMIT', async () => {
-    const c = await connect(primary);
-    const n = id();
-    await c.query('BEGIN');
-    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'lost']);
-    await expect(c.query('SAVEPOINT s')).rejects.toMatchObject({ code: '0A000' });
-    await expect(c.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
-    expect((await c.query('COMMIT')).command).toBe('ROLLBACK');
-    expect((await c.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([]);
-    // The connection works again after the transaction ended.
-    await c.query('INSERT INTO notes VALUES ($1, $2)', [n, 'kept']);
-    expect((await c.query('SELECT body FROM notes WHERE id = $1', [n])).rows).toEqual([{ body: 'kept' }]);
   });
 
   it("keeps a transaction failed by the client's own statement to PostgreSQL itself", async () => {
