@@ -342,56 +342,36 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     child,
     options: (c) => ({ url: `${c.url}/api/auth/me`, headers: { cookie: signedInCookies.get(c)! } }),
   });
+  const listScenario = (name: string, child: Child): Scenario => ({
+    name,
+    child,
+    options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
+  });
+  const byIdScenario = (name: string, child: Child): Scenario => ({
+    name,
+    child,
+    options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
+  });
   // The A/B pairs, after the scenarios the targets read: each request against this build, then the baseline (in
   // every other round the baseline first, so neither always follows the same scenario).
-  const abScenarios: Scenario[] = abChildren.flatMap((child) => {
-    const side = child === baseline ? BASELINE_SUFFIX : CANDIDATE_SUFFIX;
-    return [
-      {
-        name: `GET /api/products?limit=20 (warm cache)${side}`,
-        child,
-        options: (c: Child) => ({ url: `${c.url}/api/products?limit=20` }),
-      },
-      {
-        name: `GET /api/products/:id (warm cache)${side}`,
-        child,
-        options: (c: Child) => ({ url: `${c.url}/api/products/${warmId}` }),
-      },
-      cartScenario(`PUT /api/cart/items/:id (session)${side}`, child),
-      signedInScenario(`GET /api/auth/me (signed in)${side}`, child),
-    ];
-  });
-  // [candidate's 4, baseline's 4] → candidate/baseline pairs.
-  const abPairs = abScenarios
-    .slice(0, abScenarios.length / 2)
-    .flatMap((sc, i) => [sc, abScenarios[i + abScenarios.length / 2]!]);
+  const abPairs: Scenario[] =
+    candidate && baseline
+      ? (
+          [
+            ['GET /api/products?limit=20 (warm cache)', listScenario],
+            ['GET /api/products/:id (warm cache)', byIdScenario],
+            ['PUT /api/cart/items/:id (session)', cartScenario],
+            ['GET /api/auth/me (signed in)', signedInScenario],
+          ] as const
+        ).flatMap(([name, make]) => [make(name + CANDIDATE_SUFFIX, candidate), make(name + BASELINE_SUFFIX, baseline)])
+      : [];
   const scenarios: Scenario[] = [
     { name: 'hello-world (bare Fastify)', child: hello, options: (c) => ({ url: `${c.url}/` }) },
-    {
-      name: 'GET /api/products?limit=20 (warm cache)',
-      child: cached,
-      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
-    },
-    {
-      name: 'GET /api/products/:id (warm cache)',
-      child: cached,
-      options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
-    },
-    {
-      name: 'GET /api/products?limit=20 (cache off)',
-      child: uncached,
-      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
-    },
-    {
-      name: 'raw pg ceiling: same keyset query (bare Fastify + pg)',
-      child: rawPg,
-      options: (c) => ({ url: `${c.url}/api/products?limit=20` }),
-    },
-    {
-      name: 'GET /api/products/:id (cache off)',
-      child: uncached,
-      options: (c) => ({ url: `${c.url}/api/products/${warmId}` }),
-    },
+    listScenario('GET /api/products?limit=20 (warm cache)', cached),
+    byIdScenario('GET /api/products/:id (warm cache)', cached),
+    listScenario('GET /api/products?limit=20 (cache off)', uncached),
+    listScenario('raw pg ceiling: same keyset query (bare Fastify + pg)', rawPg),
+    byIdScenario('GET /api/products/:id (cache off)', uncached),
     {
       // Password hashing is the bound: the hashing queue runs ⌊cores / 2⌋ argon2id verifications at once.
       name: `POST /api/auth/login (argon2id, ${LOGIN_CONNECTIONS} connections)`,
@@ -417,10 +397,9 @@ async function runBench(db: BenchDatabase): Promise<Omit<Run, 'machine' | 'soak'
     for (let round = 0; round < rounds; round++) {
       log(`round ${round + 1}/${rounds}: ${scenarios.length} scenarios × ${durationSec} s`);
       const firstPair = scenarios.length - abPairs.length;
-      const order = scenarios.map((_, i) =>
-        // Odd rounds swap each A/B pair, so the baseline goes first there.
-        round % 2 === 1 && i >= firstPair ? (((i - firstPair) % 2 === 0 ? i + 1 : i - 1) as number) : i,
-      );
+      // Odd rounds swap each A/B pair, so the baseline goes first there.
+      const swap = (i: number) => (round % 2 === 1 && i >= firstPair ? i + ((i - firstPair) % 2 === 0 ? 1 : -1) : i);
+      const order = scenarios.map((_, i) => swap(i));
       for (const i of order) {
         const sc = scenarios[i]!;
         sc.child.assertAlive();
