@@ -35,7 +35,15 @@ export function createSessionGenerations(db: Database, options: SessionGeneratio
       ? new LRUCache<string, number>({ max: options.maxAccounts, ttl: options.checkSeconds * 1000 })
       : undefined;
 
+  /** What a read on the consistent path, or this instance's own write, found: the account's generation now. */
+  function remember(userId: string, generation: number): void {
+    const remembered = known?.get(userId);
+    if (remembered === undefined || generation >= remembered) known?.set(userId, generation);
+  }
+
   return {
+    remember,
+
     /**
      * Whether a session of `userId` signed in at `generation` still stands: false once the account logged out
      * everywhere since (or is gone).
@@ -50,14 +58,8 @@ export function createSessionGenerations(db: Database, options: SessionGeneratio
         known?.delete(userId);
         return false;
       }
-      this.remember(userId, current);
+      remember(userId, current);
       return current === generation;
-    },
-
-    /** What a read on the consistent path, or this instance's own write, found: the account's generation now. */
-    remember(userId: string, generation: number): void {
-      const remembered = known?.get(userId);
-      if (remembered === undefined || generation >= remembered) known?.set(userId, generation);
     },
 
     /** Accounts this instance remembers now (for the bound's test). */

@@ -1,8 +1,8 @@
 // Accounts' data access. Registration and "log out everywhere" go to the writer; the login look-up and the rights
 // check of admin routes read on the consistent path (session-generations.ts checks other signed-in requests). A
-// shopper who just registered must be able to log in at once, on either instance: in a secondary region the writer path answers plain reads from the local replica and waits only for that
-// connection's own forwarded writes (Aurora's session mode), so a registration made on another connection could
-// be missing. The consistent path waits for everything committed before the read began, known account or not,
+// shopper who just registered must be able to log in at once, on either instance: in a secondary region the
+// writer path answers plain reads from the local replica and waits only for that connection's own forwarded
+// writes (Aurora's session mode), so a registration made on another connection could be missing. The consistent path waits for everything committed before the read began, known account or not,
 // so the look-up also costs the same either way (no timing tells which e-mails have accounts).
 import type { Database } from '../db.js';
 

@@ -10,7 +10,7 @@ import { forbidden, unauthorized } from '../errors.js';
 import type { SessionUser } from '../types.js';
 
 /** Sessions made before generations existed carry none: they signed in at the column's default, 0. */
-export const generationOf = (user: SessionUser): number => user.sessionGeneration ?? 0;
+const generationOf = (user: SessionUser): number => user.sessionGeneration ?? 0;
 
 async function endedSession(request: FastifyRequest): Promise<Error> {
   await request.session.destroy();
